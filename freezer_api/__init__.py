@@ -1,0 +1,1 @@
+"""freezer-api: the catalog and control plane of the Freezer backup platform."""

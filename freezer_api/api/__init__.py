@@ -1,0 +1,1 @@
+"""The HTTP edge: routes per API version, request parsing, error mapping."""

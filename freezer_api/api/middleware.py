@@ -1,0 +1,60 @@
+"""Per-request plumbing: request ids, access log, authentication."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+import falcon
+
+from freezer_api.auth import Authenticator
+
+LOG = logging.getLogger("freezer_api.access")
+
+REQUEST_ID_HEADER = "x-openstack-request-id"
+_REQUEST_ID = re.compile(r"^req-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+# Paths served without authentication.
+PUBLIC_PATHS = frozenset({"/", "/healthcheck"})
+
+
+class RequestIdMiddleware:
+    """Give every request an id (echoing a well-formed incoming one) and log it."""
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        req.context.started = time.perf_counter()
+        incoming = req.get_header("X-Openstack-Request-Id")
+        if incoming and _REQUEST_ID.match(incoming):
+            req.context.request_id = incoming
+        else:
+            req.context.request_id = f"req-{uuid.uuid4()}"
+
+    def process_response(self, req: falcon.Request, resp: falcon.Response, resource, succeeded: bool) -> None:
+        request_id = req.context.request_id
+        resp.set_header(REQUEST_ID_HEADER, request_id)
+        if LOG.isEnabledFor(logging.INFO):
+            elapsed = (time.perf_counter() - req.context.started) * 1000
+            LOG.info("%s %s %s %.1fms [%s]", req.method, req.path, resp.status[:3], elapsed, request_id)
+
+
+class AuthMiddleware:
+    """Identify the caller of every non-public path, or answer 401."""
+
+    def __init__(self, authenticator: Authenticator, public_paths: frozenset[str] = PUBLIC_PATHS):
+        self.authenticator = authenticator
+        self.public_paths = public_paths
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        if req.path in self.public_paths or req.method == "OPTIONS":
+            req.context.caller = None
+            return
+        caller = self.authenticator.identify(req.get_header)
+        if caller is None:
+            raise falcon.HTTPUnauthorized(
+                title="Unauthorized",
+                description="A valid X-Auth-Token header is required.",
+            )
+        caller.request_id = req.context.request_id
+        req.context.caller = caller

@@ -1,0 +1,42 @@
+"""What every API resource shares: policy checks, body and paging parsing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import falcon
+
+from freezer_api.api import requests
+from freezer_api.context import RequestContext
+from freezer_api.domain.errors import BadRequest
+from freezer_api.domain.schemas.common import MAX_ID_LENGTH
+from freezer_api.policies.enforcer import Authorizer
+
+
+@dataclass(frozen=True)
+class Edge:
+    authorizer: Authorizer
+    limits: requests.Limits
+
+
+class Resource:
+    def __init__(self, edge: Edge):
+        self.edge = edge
+
+    def authorize(self, req: falcon.Request, rule: str, project_id: str | None) -> RequestContext:
+        """The caller, once policy allows `rule` on `project_id`; else 403."""
+        caller: RequestContext = req.context.caller
+        if project_id is not None and len(project_id) > MAX_ID_LENGTH:
+            raise BadRequest(f"Project ids are at most {MAX_ID_LENGTH} characters.")
+        self.edge.authorizer.authorize(caller, rule, project_id)
+        return caller
+
+    def allows(self, req: falcon.Request, rule: str, project_id: str | None) -> bool:
+        return self.edge.authorizer.allows(req.context.caller, rule, project_id)
+
+    def body(self, req: falcon.Request) -> Any:
+        return requests.read_json(req, self.edge.limits)
+
+    def paging(self, req: falcon.Request) -> tuple[int, int]:
+        return requests.paging(req, self.edge.limits)

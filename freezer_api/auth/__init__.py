@@ -1,0 +1,30 @@
+"""Authentication strategies: each turns a request into a RequestContext or refuses it."""
+
+from __future__ import annotations
+
+from typing import Callable, Protocol
+
+from oslo_config import cfg
+
+from freezer_api.context import RequestContext
+
+
+class Authenticator(Protocol):
+    def identify(self, header: Callable[[str], str | None]) -> RequestContext | None:
+        """The caller's identity from the request headers, or None (401).
+
+        `header(name)` gives the value of a request header, or None.
+        """
+
+
+def make_authenticator(conf: cfg.ConfigOpts) -> Authenticator:
+    strategy = conf.auth_strategy
+    if strategy == "noauth":
+        from freezer_api.auth.noauth import HeaderIdentity
+
+        return HeaderIdentity()
+    if strategy == "token":
+        from freezer_api.auth.tokens import StaticTokens, tokens_file
+
+        return StaticTokens(tokens_file(conf))
+    raise ValueError(f"auth_strategy {strategy!r} is not available in this build")

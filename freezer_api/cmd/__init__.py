@@ -1,0 +1,1 @@
+"""Command-line entry points: freezer-api and freezer-manage."""

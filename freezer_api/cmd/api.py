@@ -1,0 +1,135 @@
+"""freezer-api: serve the API with a multi-process WSGI server (granian).
+
+`freezer_api.cmd.api:application` is also a plain WSGI callable for uWSGI or
+gunicorn; it reads the files named in FREEZER_API_CONFIG_FILES (separated by
+':'), else the default locations.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import socket
+import sys
+import threading
+
+from oslo_config import cfg
+
+from freezer_api import logs
+from freezer_api.conf import default, paths, register_opts
+
+LOG = logging.getLogger("freezer_api.cmd.api")
+
+CONFIG_FILES_ENV = "FREEZER_API_CONFIG_FILES"
+
+
+def load_conf(argv: list[str] | None = None, *, cli: bool = False) -> cfg.ConfigOpts:
+    conf = cfg.ConfigOpts()
+    if cli:
+        conf.register_cli_opts(default.CLI_OPTS)
+    for_workers = os.environ.get(CONFIG_FILES_ENV)
+    files = [f for f in for_workers.split(os.pathsep) if f] if for_workers is not None else paths.default_config_files()
+    register_opts(conf)
+    conf(args=argv if argv is not None else [], project="freezer-api", default_config_files=files)
+    return conf
+
+
+def build_application():
+    """The WSGI application, built from the configuration (granian's factory)."""
+    from freezer_api.app import create_app
+
+    conf = load_conf()
+    logs.setup(conf.log_level)
+    return create_app(conf)
+
+
+_application = None
+_application_lock = threading.Lock()
+
+
+def __getattr__(name: str):
+    # `application` is built on first access, so importing this module (for
+    # main()) does not open the database.
+    global _application
+    if name != "application":
+        raise AttributeError(name)
+    with _application_lock:
+        if _application is None:
+            _application = build_application()
+    return _application
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except socket.gaierror:
+        return False
+    return all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
+
+
+def prepare(conf: cfg.ConfigOpts) -> None:
+    """Checks and first-start set-up done once, before workers start."""
+    from freezer_api.app import create_store
+    from freezer_api.auth import tokens
+
+    if conf.auth_strategy == "noauth":
+        if not _is_loopback(conf.bind_host) and not conf.allow_insecure_noauth:
+            raise SystemExit(
+                f"auth_strategy=noauth trusts identity headers from anyone: refusing to listen on "
+                f"{conf.bind_host}. Bind to 127.0.0.1, or set [DEFAULT] allow_insecure_noauth = true."
+            )
+        LOG.warning("auth_strategy=noauth: identity headers are trusted without any check (development only)")
+    elif conf.auth_strategy == "token":
+        path = tokens.tokens_file(conf)
+        if conf.token_auth.tokens_file is None and not path.exists():
+            token, entry = tokens.create_token(path, project_id="default", user_id="admin", roles=["admin"])
+            print(_first_token_banner(conf, path, token), file=sys.stderr, flush=True)
+        else:
+            count = len(tokens.load_entries(path))
+            LOG.info("static tokens: %d in %s (add one with 'freezer-manage token create')", count, path)
+    store = create_store(conf)
+    store.engine.dispose()
+
+
+def _first_token_banner(conf: cfg.ConfigOpts, path, token: str) -> str:
+    url = f"http://{conf.bind_host}:{conf.bind_port}"
+    return (
+        "\n"
+        "    A token for an admin of project 'default' was created. It is shown only this once\n"
+        f"    (only its hash is kept, in {path}):\n"
+        "\n"
+        f"        {token}\n"
+        "\n"
+        "    Use it like this (README.md shows python-freezerclient too):\n"
+        f"        curl -H 'X-Auth-Token: {token}' {url}/v2/default/backups\n"
+        "    More tokens: freezer-manage token create --project P --user U --roles member\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    from granian.constants import Interfaces
+    from granian.server import Server
+
+    conf = load_conf(sys.argv[1:] if argv is None else argv, cli=True)
+    logs.setup(conf.log_level)
+    prepare(conf)
+    # Workers rebuild the configuration from the same files.
+    os.environ[CONFIG_FILES_ENV] = os.pathsep.join(conf.config_file or [])
+    LOG.info("freezer-api listening on http://%s:%s with %d workers", conf.bind_host, conf.bind_port, conf.workers)
+    Server(
+        target="freezer_api.cmd.api:build_application",
+        factory=True,
+        interface=Interfaces.WSGI,
+        address=conf.bind_host,
+        port=conf.bind_port,
+        workers=conf.workers,
+        blocking_threads=conf.api.threads_per_worker,
+        backpressure=conf.api.threads_per_worker,
+        log_dictconfig=logs.logging_config(conf.log_level),
+        log_access=False,
+    ).serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""freezer-manage: database schema and static token administration.
+
+    freezer-manage [--config-file F] db upgrade | current | check
+    freezer-manage [--config-file F] token create --project P --user U [--roles r1,r2] [--user-name N]
+    freezer-manage [--config-file F] token list
+    freezer-manage [--config-file F] token revoke TOKEN_ID
+"""
+
+from __future__ import annotations
+
+import sys
+
+from oslo_config import cfg
+
+from freezer_api.conf import paths, register_opts
+
+
+def _add_parsers(subparsers) -> None:
+    db = subparsers.add_parser("db", help="database schema")
+    db_actions = db.add_subparsers(dest="db_action", required=True)
+    db_actions.add_parser("upgrade", help="upgrade the schema to this release")
+    db_actions.add_parser("current", help="print the schema revision of the database")
+    db_actions.add_parser("check", help="exit 1 unless the schema is current and matches the models")
+
+    token = subparsers.add_parser("token", help="static tokens (auth_strategy = token)")
+    token_actions = token.add_subparsers(dest="token_action", required=True)
+    create = token_actions.add_parser("create", help="create a token and print it once")
+    create.add_argument("--project", required=True)
+    create.add_argument("--user", required=True)
+    create.add_argument("--roles", default="member,reader", help="comma-separated roles (default: member,reader)")
+    create.add_argument("--user-name", default=None)
+    token_actions.add_parser("list", help="list tokens (never the tokens themselves)")
+    revoke = token_actions.add_parser("revoke", help="revoke a token by its id")
+    revoke.add_argument("token_id")
+
+
+COMMAND = cfg.SubCommandOpt("command", title="commands", handler=_add_parsers)
+
+
+def _engine(conf: cfg.ConfigOpts):
+    from freezer_api.app import database_url
+    from freezer_api.storage.engine import make_engine
+
+    return make_engine(database_url(conf))
+
+
+def db_command(conf: cfg.ConfigOpts) -> int:
+    from freezer_api.storage import schema
+
+    engine = _engine(conf)
+    action = conf.command.db_action
+    if action == "upgrade":
+        schema.upgrade(engine)
+        print(f"database at revision {schema.current_revision(engine)}")
+        return 0
+    if action == "current":
+        print(schema.current_revision(engine) or "empty (run 'freezer-manage db upgrade')")
+        return 0
+    current, head = schema.current_revision(engine), schema.head_revision()
+    if current != head:
+        print(f"schema at {current}, this release needs {head}: run 'freezer-manage db upgrade'")
+        return 1
+    differences = schema.differences(engine)
+    if differences:
+        print("schema differs from the models:")
+        for difference in differences:
+            print(f"  {difference}")
+        return 1
+    print(f"schema current ({head}) and matching the models")
+    return 0
+
+
+def token_command(conf: cfg.ConfigOpts) -> int:
+    from freezer_api.auth import tokens
+
+    path = tokens.tokens_file(conf)
+    action = conf.command.token_action
+    if action == "create":
+        roles = [role.strip().lower() for role in conf.command.roles.split(",") if role.strip()]
+        token, entry = tokens.create_token(
+            path, project_id=conf.command.project, user_id=conf.command.user, roles=roles,
+            user_name=conf.command.user_name,
+        )
+        print(token)
+        print(f"token id {entry['id']}: user {entry['user_id']}, project {entry['project_id']}, "
+              f"roles {','.join(roles)} (stored hashed in {path}; this is the only time it is shown)",
+              file=sys.stderr)
+        return 0
+    if action == "list":
+        for entry in tokens.load_entries(path):
+            token_id = entry.get("id") or (entry.get("token_sha256") or tokens.digest(entry["token"]))[:12]
+            print(f"{token_id}\tproject={entry['project_id']}\tuser={entry['user_id']}\troles={','.join(entry.get('roles') or [])}")
+        return 0
+    if tokens.revoke_token(path, conf.command.token_id):
+        print(f"revoked {conf.command.token_id}")
+        return 0
+    print(f"no token with id {conf.command.token_id} in {path}", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> None:
+    conf = cfg.ConfigOpts()
+    conf.register_cli_opt(COMMAND)
+    register_opts(conf)
+    conf(
+        args=sys.argv[1:] if argv is None else argv,
+        project="freezer-api",
+        default_config_files=paths.default_config_files(),
+    )
+    handler = db_command if conf.command.name == "db" else token_command
+    sys.exit(handler(conf))
+
+
+if __name__ == "__main__":
+    main()

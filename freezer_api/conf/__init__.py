@@ -1,0 +1,19 @@
+"""Configuration options (oslo.config), one module per option group."""
+
+from oslo_config import cfg
+
+from freezer_api.conf import api, database, default, healthcheck, token_auth
+
+_MODULES = (default, api, database, token_auth, healthcheck)
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    for module in _MODULES:
+        module.register_opts(conf)
+
+
+def new_conf() -> cfg.ConfigOpts:
+    """A fresh ConfigOpts with every option group registered."""
+    conf = cfg.ConfigOpts()
+    register_opts(conf)
+    return conf

@@ -1,0 +1,44 @@
+"""[database] options: where documents are stored."""
+
+from oslo_config import cfg
+
+GROUP = "database"
+
+OPTS = [
+    cfg.StrOpt(
+        "connection",
+        secret=True,
+        sample_default="sqlite:///<user data dir>/freezer-api.sqlite",
+        help="SQLAlchemy URL of the database: sqlite:///PATH, "
+        "postgresql+psycopg://USER@HOST/DB or mysql+pymysql://USER@HOST/DB. "
+        "Unset: a SQLite file in the per-user data directory.",
+    ),
+    cfg.IntOpt("pool_size", min=1, default=8, help="Connections kept open per worker process."),
+    cfg.IntOpt("max_overflow", min=0, default=16, help="Extra connections a worker may open under load."),
+    cfg.IntOpt(
+        "pool_timeout",
+        min=1,
+        default=10,
+        help="Seconds a request waits for a free connection before answering 503.",
+    ),
+    cfg.IntOpt(
+        "sqlite_busy_timeout",
+        min=0,
+        default=30,
+        help="Seconds a SQLite writer waits for another writer to finish.",
+    ),
+    cfg.IntOpt(
+        "max_retries",
+        min=0,
+        default=10,
+        help="Times a transaction is retried after a deadlock or write conflict.",
+    ),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return [(GROUP, OPTS)]

@@ -1,0 +1,54 @@
+"""[DEFAULT] options: where the server listens and how callers are authenticated."""
+
+import os
+
+from oslo_config import cfg
+
+# Also settable on the freezer-api command line (--bind-host, ...).
+CLI_OPTS = [
+    cfg.HostAddressOpt("bind-host", default="127.0.0.1", help="Address to listen on."),
+    cfg.PortOpt("bind-port", default=9090, help="Port to listen on."),
+    cfg.IntOpt(
+        "workers",
+        min=1,
+        default=os.cpu_count() or 1,
+        sample_default="<number of CPUs>",
+        help="Number of worker processes.",
+    ),
+]
+
+OPTS = [
+    cfg.StrOpt(
+        "auth_strategy",
+        default="token",
+        choices=[
+            ("token", "static tokens from [token_auth] tokens_file"),
+            ("noauth", "trust identity headers; development only"),
+            ("keystone", "validate tokens with Keystone (keystonemiddleware)"),
+        ],
+        help="How API callers are authenticated.",
+    ),
+    cfg.StrOpt(
+        "log_level",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="Level of the service's log on standard error. INFO logs one line per request.",
+    ),
+    cfg.BoolOpt(
+        "allow_insecure_noauth",
+        default=False,
+        help="Allow auth_strategy=noauth on a non-loopback bind address. "
+        "Anyone who can reach the port can then act as any project.",
+    ),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    # freezer-api registers CLI_OPTS as command-line options first; here they
+    # only need to exist for every other reader of the configuration.
+    conf.register_opts(CLI_OPTS)
+    conf.register_opts(OPTS)
+
+
+def list_opts():
+    return [(None, CLI_OPTS + OPTS)]

@@ -1,0 +1,113 @@
+"""Registered freezer-scheduler instances (contract 2.2, 4.2)."""
+
+from __future__ import annotations
+
+from freezer_api.context import RequestContext
+from freezer_api.domain.errors import Conflict, Forbidden, NotFound
+from freezer_api.domain.ids import new_id
+from freezer_api.domain.schemas import clients as schemas
+from freezer_api.domain.schemas.common import ACTIONS, ENGINES, MODES, STORAGES
+from freezer_api.domain.search import SearchQuery, parse_search
+from freezer_api.domain.validation import require_object, validate
+from freezer_api.storage.documents import Scope, StoredDocument
+from freezer_api.storage.store import Store, UnitOfWork
+
+# Capability lists a registration may omit, with what an omitted one means.
+CAPABILITIES = {
+    "supported_actions": ACTIONS,
+    "supported_modes": MODES,
+    "supported_storages": STORAGES,
+    "supported_engines": ENGINES,
+}
+
+
+def is_central(stored: StoredDocument) -> bool:
+    return bool(stored.doc["client"].get("is_central"))
+
+
+class Clients:
+    def __init__(self, store: Store):
+        self.store = store
+
+    def register(self, ctx: RequestContext, project_id: str, body) -> str:
+        """Register a client, or refresh the registration this project already has."""
+        info = dict(require_object(body))
+        validate(schemas.REGISTER, info)
+        client_id = info["client_id"]
+        central = bool(info.get("is_central", False))
+
+        def change(uow: UnitOfWork) -> str:
+            elsewhere = [c for c in uow.clients.find_everywhere(client_id) if c.project_id != project_id]
+            if any(is_central(c) for c in elsewhere) or (central and elsewhere):
+                raise Conflict(f"Client {client_id!r} is already registered by another project.")
+            own = uow.clients.get(project_id, client_id, for_update=True)
+            if own is not None:
+                _refresh(uow, own, info)
+                return client_id
+            uuid = info.get("uuid") or new_id()
+            if "uuid" in info and _uuid_taken(uow, project_id, uuid):
+                raise Conflict(f"A client with uuid {uuid!r} already exists.")
+            client = {
+                **info,
+                "uuid": uuid,
+                "description": info.get("description"),
+                "is_central": central,
+            }
+            for key, every_value in CAPABILITIES.items():
+                client.setdefault(key, list(every_value))
+            doc = {"project_id": project_id, "user_id": ctx.user_id, "client": client}
+            uow.clients.insert(project_id, client_id, ctx.user_id, doc)
+            return client_id
+
+        return self.store.atomic(change)
+
+    def get(self, project_id: str, client_id: str) -> StoredDocument:
+        with self.store.reading() as uow:
+            return visible_client(uow, project_id, client_id)
+
+    def list(self, project_id: str, search_body, *, limit: int, offset: int) -> list[str]:
+        query = parse_search(search_body)
+        with self.store.reading() as uow:
+            return uow.clients.search(Scope(project_id, include_central=True), query, limit=limit, offset=offset)
+
+    def delete(self, project_id: str, client_id: str) -> None:
+        def change(uow: UnitOfWork) -> None:
+            own = uow.clients.get(project_id, client_id, for_update=True)
+            if own is not None:
+                uow.clients.delete(own)
+                return
+            if any(is_central(c) for c in uow.clients.find_everywhere(client_id)):
+                raise Forbidden(f"Client {client_id!r} is a central client of another project.")
+            raise NotFound(f"No client with id {client_id!r} in project {project_id!r}.")
+
+        self.store.atomic(change)
+
+
+def visible_client(uow: UnitOfWork, project_id: str, client_id: str) -> StoredDocument:
+    """The project's own client with this id, else another project's central one."""
+    own = uow.clients.get(project_id, client_id)
+    if own is not None:
+        return own
+    for candidate in uow.clients.find_everywhere(client_id):
+        if is_central(candidate):
+            return candidate
+    raise NotFound(f"No client with id {client_id!r} in project {project_id!r}.")
+
+
+def _refresh(uow: UnitOfWork, stored: StoredDocument, info: dict) -> None:
+    """Re-registration: description and capabilities follow the newest registration."""
+    doc = stored.doc
+    client = dict(doc["client"])
+    changed = False
+    for key in ("description", *CAPABILITIES):
+        if key in info and client.get(key) != info[key]:
+            client[key] = info[key]
+            changed = True
+    if changed:
+        uow.clients.replace(stored, {**doc, "client": client})
+
+
+def _uuid_taken(uow: UnitOfWork, project_id: str, uuid: str) -> bool:
+    query = SearchQuery()
+    query.add_match("uuid", uuid)
+    return bool(uow.clients.search(Scope(project_id), query, limit=1, offset=0))

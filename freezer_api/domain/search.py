@@ -1,0 +1,191 @@
+"""The search language of list requests (contract section 5).
+
+A document is indexed as the set of its leaf terms: every key at any depth,
+paired with the token of its value (and, for arrays, of each scalar element).
+A search pair (name, value) matches a document that has the term
+(name, token(value)). Storage keeps the terms in an indexed table, so every
+search is answered by the database through an index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import orjson
+
+from freezer_api.domain.errors import BadRequest
+
+# Longest name or token stored verbatim; longer ones are stored as a digest.
+# 191 characters keep a (project, name, value) index under MySQL's key limit.
+MAX_TERM_LENGTH = 191
+
+Term = tuple[str, str]
+
+
+def _fit(text: str) -> str:
+    if len(text) <= MAX_TERM_LENGTH:
+        return text
+    return "#" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def value_token(value: Any) -> str:
+    """Encode a JSON value so that equal values, and only they, share a token.
+
+    Strings compare exactly, numbers numerically (1 == 1.0), booleans and null
+    by identity; "1" never equals 1.
+    """
+    if value is None:
+        token = "z"
+    elif value is True:
+        token = "b1"
+    elif value is False:
+        token = "b0"
+    elif isinstance(value, str):
+        token = "s" + value
+    elif isinstance(value, int):
+        token = "n" + str(value)
+    elif isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**63:
+            token = "n" + str(int(value))
+        else:
+            token = "n" + repr(value)
+    else:
+        token = "j" + orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    return _fit(token)
+
+
+def name_token(name: str) -> str:
+    return _fit(name)
+
+
+def document_terms(document: Any) -> set[Term]:
+    """Every (name, value token) pair of a document, at any depth."""
+    terms: set[Term] = set()
+    _collect(document, terms)
+    return terms
+
+
+def _collect(node: Any, terms: set[Term]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            name = name_token(key)
+            terms.add((name, value_token(value)))
+            if isinstance(value, list):
+                for element in value:
+                    if not isinstance(element, (dict, list)):
+                        terms.add((name, value_token(element)))
+            if isinstance(value, (dict, list)):
+                _collect(value, terms)
+    elif isinstance(node, list):
+        for element in node:
+            if isinstance(element, (dict, list)):
+                _collect(element, terms)
+
+
+def document_text(document: Any) -> str:
+    """All string values of a document, lower-cased, one per line (for `_all`)."""
+    return "\n".join(_strings(document)).lower()
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
+@dataclass
+class SearchQuery:
+    """A parsed search object: what storage must filter on."""
+
+    match: list[Term] = field(default_factory=list)
+    match_not: list[Term] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    time_after: int | None = None
+    time_before: int | None = None
+
+    def add_match(self, name: str, value: Any) -> None:
+        term = (name_token(name), value_token(value))
+        if term not in self.match:
+            self.match.append(term)
+
+    def add_match_not(self, name: str, value: Any) -> None:
+        term = (name_token(name), value_token(value))
+        if term not in self.match_not:
+            self.match_not.append(term)
+
+
+def parse_search(body: Any, *, time_bounds: bool = False) -> SearchQuery:
+    """Turn the JSON body of a list request into a SearchQuery.
+
+    `time_bounds` is true for backups, the only documents with a time_stamp.
+    """
+    query = SearchQuery()
+    if body is None:
+        return query
+    if not isinstance(body, dict):
+        raise BadRequest("The search body must be a JSON object.")
+    for entry in _pairs(body, "match"):
+        for name, value in entry.items():
+            if name == "_all":
+                _add_free_text(query, value)
+            else:
+                query.add_match(name, value)
+    for entry in _pairs(body, "match_not"):
+        for name, value in entry.items():
+            query.add_match_not(name, value)
+    if time_bounds:
+        query.time_after = _epoch(body, "time_after")
+        query.time_before = _epoch(body, "time_before")
+    return query
+
+
+def _pairs(body: dict, key: str) -> list[dict]:
+    entries = body.get(key)
+    if entries is None:
+        return []
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise BadRequest(f"'{key}' must be a list of objects, for example [{{\"status\": \"completed\"}}].")
+    return entries
+
+
+def _add_free_text(query: SearchQuery, value: Any) -> None:
+    """`_all`: a JSON-encoded list of pairs (the SQL driver's form) or free text."""
+    if isinstance(value, str):
+        try:
+            decoded = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            decoded = None
+        if isinstance(decoded, list) and decoded and all(isinstance(e, dict) for e in decoded):
+            for entry in decoded:
+                for name, inner in entry.items():
+                    query.add_match(name, inner)
+            return
+        text = value
+    else:
+        text = orjson.dumps(value).decode()
+    text = text.strip().lower()
+    if text and text not in query.text:
+        query.text.append(text)
+
+
+def _epoch(body: dict, key: str) -> int | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise BadRequest(f"'{key}' must be epoch seconds (an integer).")
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    raise BadRequest(f"'{key}' must be epoch seconds (an integer).")

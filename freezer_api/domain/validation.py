@@ -1,0 +1,38 @@
+"""JSON Schema validation of request bodies (one schema per document and operation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from freezer_api.domain.errors import BadRequest
+
+_validators: dict[int, Draft202012Validator] = {}
+
+
+def validate(schema: dict, document: Any) -> None:
+    """Raise BadRequest naming the first problem when `document` breaks `schema`."""
+    validator = _validators.get(id(schema))
+    if validator is None:
+        validator = _validators[id(schema)] = Draft202012Validator(schema)
+    error = best_match(validator.iter_errors(document))
+    if error is not None:
+        raise BadRequest(_describe(error))
+
+
+def _describe(error) -> str:
+    where = ".".join(str(part) for part in error.absolute_path)
+    message = error.message
+    if len(message) > 300:
+        message = message[:300] + "..."
+    return f"{where}: {message}" if where else message
+
+
+def require_object(body: Any, what: str = "request body") -> dict:
+    if body is None:
+        raise BadRequest(f"Missing {what}: a JSON object is expected.")
+    if not isinstance(body, dict):
+        raise BadRequest(f"The {what} must be a JSON object.")
+    return body

@@ -1,0 +1,1 @@
+"""Storage: tables, migrations, engine setup and document repositories."""

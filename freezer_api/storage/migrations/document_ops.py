@@ -1,0 +1,51 @@
+"""Building blocks the migrations use to create a document kind's tables.
+
+Migrations call these with the column lists of their own revision, so a
+later change to freezer_api.storage.tables never rewrites history.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from freezer_api.storage.tables import DocumentText, Key, Seq, TermText
+
+
+def create_document_tables(kind: str, id_column: str, extra_columns=(), extra_indexes=()) -> None:
+    """Create `<kind>` and `<singular>_terms` as the 2026 schema shapes them."""
+    op.create_table(
+        kind,
+        sa.Column("seq", Seq, primary_key=True, autoincrement=True),
+        sa.Column("project_id", Key, nullable=False),
+        sa.Column(id_column, Key, nullable=False),
+        sa.Column("user_id", Key, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        *extra_columns,
+        sa.Column("doc", DocumentText, nullable=False),
+        sa.Column("search_text", DocumentText, nullable=False),
+        sa.UniqueConstraint("project_id", id_column, name=f"uq_{kind}_project_id_{id_column}"),
+        mysql_engine="InnoDB",
+        mysql_charset="utf8mb4",
+    )
+    for name, columns in extra_indexes:
+        op.create_index(name, kind, columns)
+    singular = kind[:-1]
+    op.create_table(
+        f"{singular}_terms",
+        sa.Column(
+            "doc_seq",
+            Seq,
+            sa.ForeignKey(f"{kind}.seq", ondelete="CASCADE", name=f"fk_{singular}_terms_doc_seq_{kind}"),
+            primary_key=True,
+        ),
+        sa.Column("name", TermText, primary_key=True),
+        sa.Column("value", TermText, primary_key=True),
+        sa.Column("project_id", Key, nullable=False),
+        mysql_engine="InnoDB",
+        mysql_charset="utf8mb4",
+    )
+    op.create_index(f"ix_{singular}_terms_lookup", f"{singular}_terms", ["project_id", "name", "value", "doc_seq"])
+
+
+def drop_document_tables(kind: str) -> None:
+    op.drop_table(f"{kind[:-1]}_terms")
+    op.drop_table(kind)

@@ -1,0 +1,143 @@
+"""The database schema, shared by the repositories and the migrations.
+
+Every document kind has one table holding the whole document as JSON text
+(`doc`) plus the columns lists filter, sort or look up on, and one terms
+table: the inverted index of the document's leaf (name, value) pairs that
+search is answered from (see freezer_api.domain.search).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import mysql
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+_MYSQL = ("mysql", "mariadb")
+
+# Ids and project ids compare byte for byte on every engine.
+Key = String(255).with_variant(mysql.VARCHAR(255, charset="utf8mb4", collation="utf8mb4_bin"), *_MYSQL)
+# Term names and value tokens: binary on MySQL/MariaDB, whose text collations
+# ignore case and trailing spaces.
+TermText = String(191).with_variant(mysql.VARBINARY(764), *_MYSQL)
+# JSON documents can exceed MySQL's 64 KiB TEXT.
+DocumentText = Text().with_variant(mysql.LONGTEXT(charset="utf8mb4", collation="utf8mb4_bin"), *_MYSQL)
+Seq = BigInteger().with_variant(Integer(), "sqlite")
+
+
+@dataclass(frozen=True)
+class DocumentTables:
+    """The table of one document kind, its terms table and derived columns."""
+
+    kind: str
+    id_column: str
+    table: Table
+    terms: Table
+    # Column name -> function of the document giving that column's value.
+    derived: dict[str, Callable[[dict], Any]]
+
+
+def _document_tables(
+    kind: str,
+    id_column: str,
+    *extra: Column | Index,
+    derived: dict[str, Callable[[dict], Any]] | None = None,
+) -> DocumentTables:
+    table = Table(
+        kind,
+        metadata,
+        Column("seq", Seq, primary_key=True, autoincrement=True),
+        Column("project_id", Key, nullable=False),
+        Column(id_column, Key, nullable=False),
+        Column("user_id", Key, nullable=False),
+        Column("version", Integer, nullable=False),
+        *extra,
+        Column("doc", DocumentText, nullable=False),
+        Column("search_text", DocumentText, nullable=False),
+        UniqueConstraint("project_id", id_column),
+    )
+    singular = kind[:-1]
+    terms = Table(
+        f"{singular}_terms",
+        metadata,
+        Column("doc_seq", Seq, ForeignKey(table.c.seq, ondelete="CASCADE"), primary_key=True),
+        Column("name", TermText, primary_key=True),
+        Column("value", TermText, primary_key=True),
+        Column("project_id", Key, nullable=False),
+        Index(f"ix_{singular}_terms_lookup", "project_id", "name", "value", "doc_seq"),
+    )
+    return DocumentTables(kind, id_column, table, terms, derived or {})
+
+
+def _integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if abs(value) < 2**63 else None
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def backup_time_stamp(doc: dict) -> int | None:
+    """The epoch a backup was taken: what time_after/time_before bound."""
+    metadata_ = doc.get("backup_metadata") or {}
+    stamp = metadata_.get("time_stamp")
+    if stamp is None:
+        stamp = metadata_.get("timestamp")  # the 2015 v1 name
+    return _integer(stamp)
+
+
+BACKUPS = _document_tables(
+    "backups",
+    "backup_id",
+    Column("time_stamp", BigInteger, nullable=True),
+    Index("ix_backups_project_time", "project_id", "time_stamp"),
+    derived={"time_stamp": backup_time_stamp},
+)
+
+CLIENTS = _document_tables(
+    "clients",
+    "client_id",
+    Column("is_central", Boolean, nullable=False, default=False),
+    Index("ix_clients_central", "is_central", "client_id"),
+    Index("ix_clients_client_id", "client_id"),
+    derived={"is_central": lambda doc: bool(doc.get("client", {}).get("is_central", False))},
+)
+
+JOBS = _document_tables(
+    "jobs",
+    "job_id",
+    Index("ix_jobs_job_id", "job_id"),
+)
+
+ACTIONS = _document_tables("actions", "action_id")
+
+SESSIONS = _document_tables("sessions", "session_id")
+
+ALL = (BACKUPS, CLIENTS, JOBS, ACTIONS, SESSIONS)
