@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.dialects import mysql
@@ -39,9 +40,33 @@ _MYSQL = ("mysql", "mariadb")
 
 # Ids and project ids compare byte for byte on every engine.
 Key = String(255).with_variant(mysql.VARCHAR(255, charset="utf8mb4", collation="utf8mb4_bin"), *_MYSQL)
-# Term names and value tokens: binary on MySQL/MariaDB, whose text collations
-# ignore case and trailing spaces.
-TermText = String(191).with_variant(mysql.VARBINARY(764), *_MYSQL)
+
+
+class TermText(TypeDecorator):
+    """Term names and value tokens: compared byte for byte on every engine.
+
+    MySQL/MariaDB store them as VARBINARY, because their text collations
+    ignore case or trailing spaces.
+    """
+
+    impl = String(191)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name in _MYSQL:
+            return dialect.type_descriptor(mysql.VARBINARY(764))
+        return dialect.type_descriptor(String(191))
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and dialect.name in _MYSQL:
+            return value.encode()
+        return value
+
+    def process_result_value(self, value, dialect):
+        if isinstance(value, bytes):
+            return value.decode()
+        return value
+
 # JSON documents can exceed MySQL's 64 KiB TEXT.
 DocumentText = Text().with_variant(mysql.LONGTEXT(charset="utf8mb4", collation="utf8mb4_bin"), *_MYSQL)
 Seq = BigInteger().with_variant(Integer(), "sqlite")
@@ -77,14 +102,16 @@ def _document_tables(
         Column("doc", DocumentText, nullable=False),
         Column("search_text", DocumentText, nullable=False),
         UniqueConstraint("project_id", id_column),
+        # Lists page through a project in creation order.
+        Index(f"ix_{kind}_project_seq", "project_id", "seq"),
     )
     singular = kind[:-1]
     terms = Table(
         f"{singular}_terms",
         metadata,
         Column("doc_seq", Seq, ForeignKey(table.c.seq, ondelete="CASCADE"), primary_key=True),
-        Column("name", TermText, primary_key=True),
-        Column("value", TermText, primary_key=True),
+        Column("name", TermText(), primary_key=True),
+        Column("value", TermText(), primary_key=True),
         Column("project_id", Key, nullable=False),
         Index(f"ix_{singular}_terms_lookup", "project_id", "name", "value", "doc_seq"),
     )

@@ -26,6 +26,7 @@ def create_document_tables(kind: str, id_column: str, extra_columns=(), extra_in
         mysql_engine="InnoDB",
         mysql_charset="utf8mb4",
     )
+    op.create_index(f"ix_{kind}_project_seq", kind, ["project_id", "seq"])
     for name, columns in extra_indexes:
         op.create_index(name, kind, columns)
     singular = kind[:-1]
@@ -37,8 +38,8 @@ def create_document_tables(kind: str, id_column: str, extra_columns=(), extra_in
             sa.ForeignKey(f"{kind}.seq", ondelete="CASCADE", name=f"fk_{singular}_terms_doc_seq_{kind}"),
             primary_key=True,
         ),
-        sa.Column("name", TermText, primary_key=True),
-        sa.Column("value", TermText, primary_key=True),
+        sa.Column("name", TermText(), primary_key=True),
+        sa.Column("value", TermText(), primary_key=True),
         sa.Column("project_id", Key, nullable=False),
         mysql_engine="InnoDB",
         mysql_charset="utf8mb4",

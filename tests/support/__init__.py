@@ -1,0 +1,1 @@
+"""Test support: databases, a real server process, HTTP callers, document factories."""

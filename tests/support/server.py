@@ -1,0 +1,104 @@
+"""A real freezer-api process on a free port, started and stopped by the tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from tests.support.personas import tokens_file_content
+
+READY_TIMEOUT = 60.0
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen
+    directory: Path
+    config_file: Path
+    log_file: Path
+
+    def log(self) -> str:
+        return self.log_file.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=15)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(
+    directory: Path,
+    *,
+    database_url: str,
+    auth_strategy: str = "token",
+    workers: int = 2,
+    extra_config: str = "",
+) -> LiveServer:
+    """Write a config, start `freezer-api`, and return once it answers /healthcheck."""
+    directory.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    tokens = directory / "tokens.json"
+    tokens.write_bytes(tokens_file_content())
+    config = directory / "freezer-api.conf"
+    config.write_text(
+        "[DEFAULT]\n"
+        f"auth_strategy = {auth_strategy}\n"
+        f"bind_port = {port}\n"
+        f"workers = {workers}\n"
+        "log_level = WARNING\n"
+        "[database]\n"
+        f"connection = {database_url}\n"
+        "[token_auth]\n"
+        f"tokens_file = {tokens}\n" + extra_config
+    )
+    log_file = directory / "server.log"
+    env = {**os.environ, "FREEZER_API_DATA_DIR": str(directory / "data")}
+    env.pop("FREEZER_API_CONFIG_FILES", None)
+    with open(log_file, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", str(config)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", process, directory, config, log_file)
+    try:
+        wait_until_healthy(server.url, process)
+    except RuntimeError as error:
+        server.stop()
+        raise RuntimeError(f"{error}:\n{server.log()}") from None
+    return server
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen) -> None:
+    """Poll /healthcheck until it answers 200; fail if the process exits first."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"freezer-api exited with {process.returncode}")
+        try:
+            if requests.get(url + "/healthcheck", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"freezer-api did not become ready in {READY_TIMEOUT}s")
