@@ -88,8 +88,7 @@ def prepare(conf: cfg.ConfigOpts) -> None:
         else:
             count = len(tokens.load_entries(path))
             LOG.info("static tokens: %d in %s (add one with 'freezer-manage token create')", count, path)
-    store = create_store(conf)
-    store.engine.dispose()
+    create_store(conf).dispose()
 
 
 def _first_token_banner(conf: cfg.ConfigOpts, path, token: str) -> str:

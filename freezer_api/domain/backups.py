@@ -8,8 +8,8 @@ from freezer_api.domain.ids import new_id
 from freezer_api.domain.schemas import backups as schemas
 from freezer_api.domain.search import parse_search
 from freezer_api.domain.validation import require_object, validate
-from freezer_api.storage.documents import Scope, StoredDocument
-from freezer_api.storage.store import Store, UnitOfWork
+from freezer_api.storage.documents_types import Scope, StoredDocument
+from freezer_api.storage.store import ReadUnit, Store, UnitOfWork
 
 DEFAULT_STATUS = "available"
 

@@ -1,117 +1,94 @@
-"""The repository of one document kind: get, insert, replace, delete, search.
+"""The repositories of one document kind.
 
-Documents are stored as JSON text and handed back as that text, so lists
-and single GETs are served without decoding and re-encoding them.
+DocumentRepository works inside a write transaction (a SQLAlchemy
+Connection); DocumentReader serves reads on a pooled DBAPI connection with
+statements compiled once (see queries.py). Both hand documents back as the
+stored JSON text, so lists and GETs are served without re-encoding them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, delete, exists, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, update
+from sqlalchemy.engine import Dialect
 
 from freezer_api.domain.search import SearchQuery, Term, document_terms, document_text
-from freezer_api.storage.tables import DocumentTables
+from freezer_api.storage.documents_types import Scope, StoredDocument
+from freezer_api.storage.queries import CompiledQuery, Queries
+from freezer_api.storage.tables import ALL, DocumentTables
+
+__all__ = ["DocumentReader", "DocumentRepository", "Scope", "StoredDocument", "VersionConflict", "queries_for"]
+
+_QUERIES = {tables.kind: Queries(tables) for tables in ALL}
+
+
+def queries_for(tables: DocumentTables) -> Queries:
+    return _QUERIES[tables.kind]
 
 
 class VersionConflict(Exception):
     """The document changed since it was read; the transaction is retried."""
 
 
-@dataclass
-class StoredDocument:
-    seq: int
-    project_id: str
-    version: int
-    raw: str
+class DocumentReader:
+    """Reads of one document kind on a DBAPI connection (no transaction of ours)."""
 
-    @cached_property
-    def doc(self) -> dict:
-        return orjson.loads(self.raw)
+    def __init__(self, dbapi_connection, dialect: Dialect, tables: DocumentTables):
+        self.dbapi_connection = dbapi_connection
+        self.dialect = dialect
+        self.t = tables
+        self.q = queries_for(tables)
 
+    def _rows(self, query: CompiledQuery, values: dict[str, Any]) -> list[tuple]:
+        sql, parameters = query.parameters(self.dialect, values)
+        cursor = self.dbapi_connection.cursor()
+        try:
+            cursor.execute(sql, parameters)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
 
-@dataclass(frozen=True)
-class Scope:
-    """Which projects' documents a search covers."""
+    def get(self, project_id: str, doc_id: str, *, for_update: bool = False) -> StoredDocument | None:
+        rows = self._rows(self.q.get, {"project_id": project_id, "doc_id": doc_id})
+        return StoredDocument(*rows[0]) if rows else None
 
-    project_id: str | None  # None: every project
-    include_central: bool = False  # clients: also every project's central clients
+    def find_everywhere(self, doc_id: str, *, for_update: bool = False) -> list[StoredDocument]:
+        return [StoredDocument(*row) for row in self._rows(self.q.find_everywhere, {"doc_id": doc_id})]
+
+    def search(self, scope: Scope, query: SearchQuery, *, limit: int, offset: int) -> list[str]:
+        compiled, values = self.q.search(scope, query)
+        values["limit"], values["offset"] = limit, offset
+        return [row[0] for row in self._rows(compiled, values)]
 
 
 class DocumentRepository:
+    """Reads and writes of one document kind inside a write transaction."""
+
     def __init__(self, conn: Connection, tables: DocumentTables):
         self.conn = conn
         self.t = tables
-        self.table = tables.table
-        self.id_column = tables.table.c[tables.id_column]
+        self.q = queries_for(tables)
 
-    # -- reads ------------------------------------------------------------
+    # -- reads (they lock the rows they return when asked to) --------------
 
     def get(self, project_id: str, doc_id: str, *, for_update: bool = False) -> StoredDocument | None:
-        t = self.table
-        stmt = select(t.c.seq, t.c.project_id, t.c.version, t.c.doc).where(
-            t.c.project_id == project_id, self.id_column == doc_id
-        )
-        if for_update:
-            stmt = stmt.with_for_update()
-        row = self.conn.execute(stmt).first()
+        query = self.q.get_for_update if for_update else self.q.get
+        row = self.conn.execute(query.statement, {"project_id": project_id, "doc_id": doc_id}).first()
         return StoredDocument(*row) if row else None
 
     def find_everywhere(self, doc_id: str, *, for_update: bool = False) -> list[StoredDocument]:
-        """Documents with this id in any project, oldest first."""
-        t = self.table
-        stmt = (
-            select(t.c.seq, t.c.project_id, t.c.version, t.c.doc)
-            .where(self.id_column == doc_id)
-            .order_by(t.c.seq)
-        )
-        if for_update:
-            stmt = stmt.with_for_update()
-        return [StoredDocument(*row) for row in self.conn.execute(stmt)]
+        query = self.q.find_everywhere_for_update if for_update else self.q.find_everywhere
+        return [StoredDocument(*row) for row in self.conn.execute(query.statement, {"doc_id": doc_id})]
 
     def search(self, scope: Scope, query: SearchQuery, *, limit: int, offset: int) -> list[str]:
-        """The raw JSON of matching documents, in creation order."""
-        t = self.table
-        terms = self.t.terms
-        conditions = []
-        if scope.project_id is not None:
-            if scope.include_central:
-                conditions.append(or_(t.c.project_id == scope.project_id, t.c.is_central.is_(True)))
-            else:
-                conditions.append(t.c.project_id == scope.project_id)
-        source = t
-        order = t.c.seq
-        matches = list(query.match)
-        if matches:
-            # Drive the query from the most specific index: the first term.
-            name, value = matches.pop(0)
-            first = terms.alias("m0")
-            on = [first.c.doc_seq == t.c.seq, first.c.name == name, first.c.value == value]
-            if scope.project_id is not None and not scope.include_central:
-                on.append(first.c.project_id == scope.project_id)
-            source = t.join(first, and_(*on))
-            order = first.c.doc_seq
-        for index, (name, value) in enumerate(matches, start=1):
-            conditions.append(self._has_term(terms.alias(f"m{index}"), name, value))
-        for index, (name, value) in enumerate(query.match_not):
-            conditions.append(~self._has_term(terms.alias(f"n{index}"), name, value))
-        for text in query.text:
-            conditions.append(t.c.search_text.like("%" + _escape_like(text) + "%", escape="\\"))
-        if query.time_after is not None and "time_stamp" in t.c:
-            conditions.append(t.c.time_stamp >= query.time_after)
-        if query.time_before is not None and "time_stamp" in t.c:
-            conditions.append(t.c.time_stamp <= query.time_before)
-        stmt = select(t.c.doc).select_from(source).where(*conditions).order_by(order).limit(limit).offset(offset)
-        return list(self.conn.execute(stmt).scalars())
+        compiled, values = self.q.search(scope, query)
+        values["limit"], values["offset"] = limit, offset
+        return list(self.conn.execute(compiled.statement, values).scalars())
 
-    def _has_term(self, alias, name: str, value: str):
-        t = self.table
-        return exists().where(alias.c.doc_seq == t.c.seq, alias.c.name == name, alias.c.value == value)
-
-    # -- writes -----------------------------------------------------------
+    # -- writes -------------------------------------------------------------
 
     def insert(self, project_id: str, doc_id: str, user_id: str, doc: dict) -> StoredDocument:
         raw = orjson.dumps(doc).decode()
@@ -124,14 +101,14 @@ class DocumentRepository:
             "search_text": document_text(doc),
         }
         values.update(self._derived(doc))
-        result = self.conn.execute(insert(self.table).values(**values))
+        result = self.conn.execute(insert(self.t.table).values(**values))
         seq = result.inserted_primary_key[0]
         self._add_terms(seq, project_id, document_terms(doc))
         return StoredDocument(seq, project_id, 1, raw)
 
     def replace(self, stored: StoredDocument, doc: dict) -> int:
-        """Store a new content for a document read in this transaction; the new version."""
-        t = self.table
+        """Store new content for a document read in this transaction; the new version."""
+        t = self.t.table
         raw = orjson.dumps(doc).decode()
         version = stored.version + 1
         values: dict[str, Any] = {"version": version, "doc": raw, "search_text": document_text(doc)}
@@ -141,14 +118,17 @@ class DocumentRepository:
         )
         if result.rowcount != 1:
             raise VersionConflict(f"{self.t.kind} {stored.seq} changed concurrently")
-        old_terms = document_terms(stored.doc)
+        # From the stored text: the caller may have changed stored.doc in place.
+        old_terms = document_terms(orjson.loads(stored.raw))
         new_terms = document_terms(doc)
         self._remove_terms(stored.seq, old_terms - new_terms)
         self._add_terms(stored.seq, stored.project_id, new_terms - old_terms)
+        stored.version, stored.raw = version, raw
+        stored.__dict__["doc"] = doc
         return version
 
     def delete(self, stored: StoredDocument) -> None:
-        t = self.table
+        t = self.t.table
         # Terms go with the row (ON DELETE CASCADE).
         self.conn.execute(delete(t).where(t.c.seq == stored.seq))
 
@@ -169,7 +149,3 @@ class DocumentRepository:
         self.conn.execute(
             delete(tt).where(tt.c.doc_seq == seq, or_(*[and_(tt.c.name == n, tt.c.value == v) for n, v in terms]))
         )
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -70,12 +70,36 @@ def _sqlite_engine(url: str, busy_timeout: int, pool_size: int, max_overflow: in
     def _sqlite_begin(connection) -> None:
         # A writer takes the database lock when it starts, so two writers
         # never both read and then fail to upgrade their lock (deadlock).
+        # Readers open no transaction: each SELECT reads a consistent
+        # snapshot of its own (WAL), like READ COMMITTED elsewhere.
         if connection.get_execution_options().get(WRITE_OPTION):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def make_read_engine(write_engine: Engine, *, pool_size: int = 8, max_overflow: int = 16, pool_timeout: int = 10) -> Engine:
+    """The engine whose pooled connections serve reads outside transactions.
+
+    SQLite connections already run each statement on its own, so reads share
+    the write engine. PostgreSQL and MySQL get a second pool in autocommit
+    mode: a read leaves no transaction to roll back when its connection
+    returns to the pool.
+    """
+    if is_sqlite(write_engine):
+        return write_engine
+    connect_args = {"charset": "utf8mb4"} if write_engine.dialect.name in ("mysql", "mariadb") else {}
+    return create_engine(
+        write_engine.url,
+        isolation_level="AUTOCOMMIT",
+        pool_reset_on_return=None,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+        pool_recycle=3600,
+        connect_args=connect_args,
+    )
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -1,4 +1,4 @@
-"""Transactions: a unit of work per request, retried on write conflicts."""
+"""Units of work: reads on a pooled connection, writes in one retried transaction."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from sqlalchemy import exc as sa_exc
 
 from freezer_api.domain.errors import Conflict, Unavailable
 from freezer_api.storage import tables
-from freezer_api.storage.documents import DocumentRepository, VersionConflict
-from freezer_api.storage.engine import WRITE_OPTION
+from freezer_api.storage.documents import DocumentReader, DocumentRepository, VersionConflict
+from freezer_api.storage.engine import WRITE_OPTION, make_read_engine
 
 LOG = logging.getLogger(__name__)
 
@@ -27,45 +27,80 @@ _MYSQL_RETRY = {1205, 1213}  # lock wait timeout, deadlock
 _PG_RETRY = {"40001", "40P01"}  # serialization failure, deadlock detected
 
 
-class UnitOfWork:
-    """The repositories of every document kind, on one connection and transaction."""
+class _Repositories:
+    """One repository per document kind, made on first use."""
+
+    def _make(self, kind: tables.DocumentTables):
+        raise NotImplementedError
+
+    @cached_property
+    def backups(self):
+        return self._make(tables.BACKUPS)
+
+    @cached_property
+    def clients(self):
+        return self._make(tables.CLIENTS)
+
+    @cached_property
+    def jobs(self):
+        return self._make(tables.JOBS)
+
+    @cached_property
+    def actions(self):
+        return self._make(tables.ACTIONS)
+
+    @cached_property
+    def sessions(self):
+        return self._make(tables.SESSIONS)
+
+
+class UnitOfWork(_Repositories):
+    """The repositories of every document kind, inside one write transaction."""
 
     def __init__(self, conn: Connection):
         self.conn = conn
 
-    @cached_property
-    def backups(self) -> DocumentRepository:
-        return DocumentRepository(self.conn, tables.BACKUPS)
+    def _make(self, kind: tables.DocumentTables) -> DocumentRepository:
+        return DocumentRepository(self.conn, kind)
 
-    @cached_property
-    def clients(self) -> DocumentRepository:
-        return DocumentRepository(self.conn, tables.CLIENTS)
 
-    @cached_property
-    def jobs(self) -> DocumentRepository:
-        return DocumentRepository(self.conn, tables.JOBS)
+class ReadUnit(_Repositories):
+    """Read-only repositories on one pooled DBAPI connection."""
 
-    @cached_property
-    def actions(self) -> DocumentRepository:
-        return DocumentRepository(self.conn, tables.ACTIONS)
+    def __init__(self, dbapi_connection, engine: Engine):
+        self.dbapi_connection = dbapi_connection
+        self.dialect = engine.dialect
 
-    @cached_property
-    def sessions(self) -> DocumentRepository:
-        return DocumentRepository(self.conn, tables.SESSIONS)
+    def _make(self, kind: tables.DocumentTables) -> DocumentReader:
+        return DocumentReader(self.dbapi_connection, self.dialect, kind)
 
 
 class Store:
-    def __init__(self, engine: Engine, *, max_retries: int = 10):
+    def __init__(self, engine: Engine, *, read_engine: Engine | None = None, max_retries: int = 10):
         self.engine = engine
+        self.read_engine = read_engine or make_read_engine(engine)
         self.max_retries = max_retries
 
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+
     @contextmanager
-    def reading(self) -> Iterator[UnitOfWork]:
-        """A read-only unit of work."""
+    def reading(self) -> Iterator[ReadUnit]:
+        """A read-only unit of work (each statement sees committed data)."""
+        dbapi = self.read_engine.dialect.loaded_dbapi
         with _database_errors():
-            with self.engine.connect() as conn:
-                with conn.begin():
-                    yield UnitOfWork(conn)
+            connection = self.read_engine.raw_connection()
+        try:
+            yield ReadUnit(connection, self.read_engine)
+        except dbapi.Error as error:
+            if self.read_engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
+                connection.invalidate(error)
+            LOG.error("database error while reading: %s", error)
+            raise Unavailable("The database is unavailable; try again shortly.") from error
+        finally:
+            connection.close()
 
     def atomic(self, change: Callable[[UnitOfWork], T]) -> T:
         """Run `change` in one write transaction, retried on conflicts.

@@ -2,27 +2,30 @@
 
 from contextlib import contextmanager
 
-from sqlalchemy import event
+import pytest
 
 from freezer_api.context import RequestContext
 from freezer_api.domain.backups import Backups
+from freezer_api.storage import documents
 from tests.conftest import new_project
 from tests.support.factories import backup_metadata
 
 
 @contextmanager
 def recorded_statements(engine):
+    """Every SQL statement reads send to the database (they all go through DocumentReader._rows)."""
     statements = []
+    original = documents.DocumentReader._rows
 
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
-            statements.append((statement, parameters))
+    def record(reader, query, values):
+        statements.append(query.parameters(reader.dialect, values))
+        return original(reader, query, values)
 
-    event.listen(engine, "before_cursor_execute", record)
+    documents.DocumentReader._rows = record
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        documents.DocumentReader._rows = original
 
 
 def test_get_list_and_search_are_one_query_each(store):
@@ -49,8 +52,6 @@ def test_get_list_and_search_are_one_query_each(store):
 def test_sqlite_plans_use_indexes(store):
     """On SQLite, EXPLAIN QUERY PLAN shows index searches, never a scan of the documents."""
     if store.engine.dialect.name != "sqlite":
-        import pytest
-
         pytest.skip("plan shape checked on SQLite here; PostgreSQL plans are checked in the engine suite")
     backups = Backups(store)
     project = new_project()
@@ -64,7 +65,7 @@ def test_sqlite_plans_use_indexes(store):
     assert len(statements) == 3
     with store.engine.connect() as conn:
         for sql, params in statements:
-            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, tuple(params)).fetchall()
             plan = "\n".join(str(row[-1]) for row in rows)
             assert "SCAN backups" not in plan, plan
             assert "USING" in plan and "INDEX" in plan, plan

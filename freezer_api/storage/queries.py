@@ -1,0 +1,145 @@
+"""The SELECT statements of the repositories, built once and compiled once per dialect.
+
+Statements are SQLAlchemy Core constructs with named bind parameters. Reads
+outside write transactions run their compiled SQL directly on a pooled DBAPI
+connection (see documents.DocumentReader): that skips the per-execution cost
+of SQLAlchemy's Connection layer, several times the cost of the query itself
+for the small indexed lookups the API serves most.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, exists, or_, select
+from sqlalchemy.engine import Dialect
+
+from freezer_api.domain.search import SearchQuery
+from freezer_api.storage.documents_types import Scope
+from freezer_api.storage.tables import DocumentTables
+
+
+class CompiledQuery:
+    """A statement and its SQL text for each dialect it has run on."""
+
+    def __init__(self, statement: Select):
+        self.statement = statement
+        self._rendered: dict[str, tuple[str, list[str] | None]] = {}
+
+    def render(self, dialect: Dialect) -> tuple[str, list[str] | None]:
+        """(sql, names of positional parameters in order, or None for named parameters)."""
+        rendered = self._rendered.get(dialect.name)
+        if rendered is None:
+            compiled = self.statement.compile(dialect=dialect)
+            names = list(compiled.positiontup) if compiled.positional else None
+            rendered = self._rendered[dialect.name] = (compiled.string, names)
+        return rendered
+
+    def parameters(self, dialect: Dialect, values: dict[str, Any]) -> tuple[str, Any]:
+        sql, names = self.render(dialect)
+        return sql, ([values[name] for name in names] if names is not None else values)
+
+
+@dataclass(frozen=True)
+class SearchShape:
+    """What a search statement looks like, independent of the values searched for."""
+
+    scope: str  # "project", "project+central" or "all"
+    matches: int
+    excludes: int
+    texts: int
+    after: bool
+    before: bool
+
+
+class Queries:
+    """Every read statement of one document kind."""
+
+    def __init__(self, tables: DocumentTables):
+        self.tables = tables
+        t = tables.table
+        id_column = t.c[tables.id_column]
+        columns = (t.c.seq, t.c.project_id, t.c.version, t.c.doc)
+        by_id = (t.c.project_id == bindparam("project_id"), id_column == bindparam("doc_id"))
+        self.get = CompiledQuery(select(*columns).where(*by_id))
+        self.get_for_update = CompiledQuery(select(*columns).where(*by_id).with_for_update())
+        everywhere = select(*columns).where(id_column == bindparam("doc_id")).order_by(t.c.seq)
+        self.find_everywhere = CompiledQuery(everywhere)
+        self.find_everywhere_for_update = CompiledQuery(everywhere.with_for_update())
+        self._searches: dict[SearchShape, CompiledQuery] = {}
+        self._lock = threading.Lock()
+
+    def search(self, scope: Scope, query: SearchQuery) -> tuple[CompiledQuery, dict[str, Any]]:
+        """The statement for this search's shape, and the values of its parameters."""
+        shape = SearchShape(
+            scope="all" if scope.project_id is None else ("project+central" if scope.include_central else "project"),
+            matches=len(query.match),
+            excludes=len(query.match_not),
+            texts=len(query.text),
+            after=query.time_after is not None and "time_stamp" in self.tables.table.c,
+            before=query.time_before is not None and "time_stamp" in self.tables.table.c,
+        )
+        compiled = self._searches.get(shape)
+        if compiled is None:
+            with self._lock:
+                compiled = self._searches.setdefault(shape, CompiledQuery(self._build_search(shape)))
+        values: dict[str, Any] = {"project_id": scope.project_id}
+        for index, (name, value) in enumerate(query.match):
+            values[f"m{index}_name"], values[f"m{index}_value"] = name, value
+        for index, (name, value) in enumerate(query.match_not):
+            values[f"n{index}_name"], values[f"n{index}_value"] = name, value
+        for index, text in enumerate(query.text):
+            values[f"text{index}"] = "%" + _escape_like(text) + "%"
+        values["time_after"], values["time_before"] = query.time_after, query.time_before
+        return compiled, values
+
+    def _build_search(self, shape: SearchShape) -> Select:
+        t = self.tables.table
+        terms = self.tables.terms
+        conditions = []
+        if shape.scope == "project":
+            conditions.append(t.c.project_id == bindparam("project_id"))
+        elif shape.scope == "project+central":
+            conditions.append(or_(t.c.project_id == bindparam("project_id"), t.c.is_central.is_(True)))
+        source = t
+        order = t.c.seq
+        if shape.matches:
+            # Drive the query from the terms index with the first pair: the
+            # rows come out in document order, so no sort is needed.
+            first = terms.alias("m0")
+            on = [first.c.doc_seq == t.c.seq, first.c.name == bindparam("m0_name"), first.c.value == bindparam("m0_value")]
+            if shape.scope == "project":
+                on.append(first.c.project_id == bindparam("project_id"))
+            source = t.join(first, and_(*on))
+            order = first.c.doc_seq
+        for index in range(1, shape.matches):
+            conditions.append(self._has_term(terms.alias(f"m{index}"), f"m{index}"))
+        for index in range(shape.excludes):
+            conditions.append(~self._has_term(terms.alias(f"n{index}"), f"n{index}"))
+        for index in range(shape.texts):
+            conditions.append(t.c.search_text.like(bindparam(f"text{index}"), escape="\\"))
+        if shape.after:
+            conditions.append(t.c.time_stamp >= bindparam("time_after"))
+        if shape.before:
+            conditions.append(t.c.time_stamp <= bindparam("time_before"))
+        return (
+            select(t.c.doc)
+            .select_from(source)
+            .where(*conditions)
+            .order_by(order)
+            .limit(bindparam("limit"))
+            .offset(bindparam("offset"))
+        )
+
+    def _has_term(self, alias, prefix: str):
+        return exists().where(
+            alias.c.doc_seq == self.tables.table.c.seq,
+            alias.c.name == bindparam(f"{prefix}_name"),
+            alias.c.value == bindparam(f"{prefix}_value"),
+        )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
