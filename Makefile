@@ -24,7 +24,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 sample-config: $(VENV)/.installed-run
-	$(BIN)/oslo-config-generator --namespace freezer-api --output-file etc/freezer-api.conf.sample
+	$(BIN)/oslo-config-generator --config-file etc/config-generator.conf
 
 sample-policy: $(VENV)/.installed-run
 	$(BIN)/oslopolicy-sample-generator --namespace freezer-api --output-file etc/policy.yaml.sample

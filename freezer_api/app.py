@@ -13,7 +13,7 @@ from freezer_api.api.middleware import AuthMiddleware, RequestIdMiddleware
 from freezer_api.api.requests import Limits
 from freezer_api.api.resource import Edge
 from freezer_api.api.versions import VersionsResource
-from freezer_api.auth import make_authenticator
+from freezer_api.auth import make_authenticator, wrap_wsgi
 from freezer_api.conf import paths
 from freezer_api.domain.services import Services
 from freezer_api.policies.enforcer import Authorizer
@@ -49,7 +49,8 @@ def create_store(conf: cfg.ConfigOpts, *, migrate_sqlite: bool = True) -> Store:
     return Store(engine, read_engine=make_read_engine(engine, **pool), max_retries=db.max_retries)
 
 
-def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> falcon.App:
+def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None):
+    """The WSGI application: the Falcon app, behind keystonemiddleware when auth_strategy = keystone."""
     store = store or create_store(conf)
     services = Services.over(store)
     edge = Edge(
@@ -68,4 +69,4 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> falcon.Ap
     app.add_route("/", VersionsResource())
     app.add_route("/healthcheck", HealthcheckResource(conf.healthcheck.disable_by_file_path))
     v2.add_routes(app, edge, services)
-    return app
+    return wrap_wsgi(conf, app)

@@ -50,7 +50,7 @@ class AuthMiddleware:
         if req.path in self.public_paths or req.method == "OPTIONS":
             req.context.caller = None
             return
-        caller = self.authenticator.identify(req.get_header)
+        caller = self.authenticator.identify(req.get_header, req.env)
         if caller is None:
             raise falcon.HTTPUnauthorized(
                 title="Unauthorized",

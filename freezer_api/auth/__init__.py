@@ -10,10 +10,11 @@ from freezer_api.context import RequestContext
 
 
 class Authenticator(Protocol):
-    def identify(self, header: Callable[[str], str | None]) -> RequestContext | None:
+    def identify(self, header: Callable[[str], str | None], environ: dict | None = None) -> RequestContext | None:
         """The caller's identity from the request headers, or None (401).
 
-        `header(name)` gives the value of a request header, or None.
+        `header(name)` gives the value of a request header, or None;
+        `environ` is the WSGI environment (keystonemiddleware leaves token data there).
         """
 
 
@@ -27,4 +28,17 @@ def make_authenticator(conf: cfg.ConfigOpts) -> Authenticator:
         from freezer_api.auth.tokens import StaticTokens, tokens_file
 
         return StaticTokens(tokens_file(conf))
+    if strategy == "keystone":
+        from freezer_api.auth.keystone import KeystoneIdentity
+
+        return KeystoneIdentity()
     raise ValueError(f"auth_strategy {strategy!r} is not available in this build")
+
+
+def wrap_wsgi(conf: cfg.ConfigOpts, app):
+    """The WSGI app as served: behind keystonemiddleware for auth_strategy = keystone."""
+    if conf.auth_strategy != "keystone":
+        return app
+    from freezer_api.auth.keystone import protect
+
+    return protect(app, conf)

@@ -16,7 +16,7 @@ def split_roles(value: str) -> list[str]:
 
 
 class HeaderIdentity:
-    def identify(self, header) -> RequestContext | None:
+    def identify(self, header, environ=None) -> RequestContext | None:
         project = header("X-Project-Id") or header("X-Tenant-Id") or DEFAULT_PROJECT
         roles = header("X-Roles")
         return RequestContext(

@@ -7,10 +7,14 @@ re-read when it changes, so `freezer-manage token ...` takes effect at once.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import logging
 import os
+import re
 import secrets
+import stat
 import threading
 import time
 from pathlib import Path
@@ -27,6 +31,8 @@ LOG = logging.getLogger(__name__)
 # How often, at most, the file's modification time is checked.
 RELOAD_CHECK_SECONDS = 1.0
 
+_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
+
 
 class TokensFileError(Exception):
     pass
@@ -42,27 +48,73 @@ def digest(token: str) -> str:
 
 
 def load_entries(path: Path) -> list[dict]:
+    """The entries of the tokens file ([] when it does not exist); TokensFileError if it is unusable."""
     try:
         data = orjson.loads(path.read_bytes())
     except FileNotFoundError:
         return []
+    except OSError as error:
+        raise TokensFileError(f"{path} cannot be read: {error.strerror}") from error
     except orjson.JSONDecodeError as error:
         raise TokensFileError(f"{path} is not valid JSON: {error}") from error
     if not isinstance(data, list) or not all(isinstance(entry, dict) for entry in data):
         raise TokensFileError(f"{path} must hold a JSON list of token objects")
-    for entry in data:
-        if not (entry.get("token") or entry.get("token_sha256")) or not entry.get("user_id") or not entry.get("project_id"):
-            raise TokensFileError(f"{path}: every token needs token (or token_sha256), user_id and project_id")
+    for number, entry in enumerate(data, start=1):
+        problem = _entry_problem(entry)
+        if problem:
+            raise TokensFileError(f"{path}: token {number} (user {entry.get('user_id')!r}): {problem}")
     return data
+
+
+def _entry_problem(entry: dict) -> str | None:
+    if not _text(entry.get("token")) and not _text(entry.get("token_sha256")):
+        return "needs 'token' or 'token_sha256'"
+    if "token_sha256" in entry and not _SHA256.match(str(entry["token_sha256"])):
+        return "'token_sha256' must be 64 hexadecimal digits"
+    for key in ("user_id", "project_id"):
+        if not _text(entry.get(key)):
+            return f"needs '{key}' (a non-empty string)"
+    roles = entry.get("roles", [])
+    if not isinstance(roles, str) and not (isinstance(roles, list) and all(_text(role) for role in roles)):
+        return "'roles' must be a list of role names"
+    return None
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def entry_id(entry: dict) -> str:
+    """How `freezer-manage token list` names an entry, and `token revoke` finds it."""
+    return entry.get("id") or (entry.get("token_sha256") or digest(entry["token"]))[:12]
+
+
+def readable_by_others(path: Path) -> bool:
+    return bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path):
+    """Serialise read-modify-write of the file between concurrent freezer-manage runs."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def save_entries(path: Path, entries: list[dict]) -> None:
     """Write the file atomically, readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(orjson.dumps(entries, option=orjson.OPT_INDENT_2))
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(temporary, path)
 
 
@@ -79,18 +131,24 @@ def create_token(path: Path, *, project_id: str, user_id: str, roles: list[str],
     }
     if user_name:
         entry["user_name"] = user_name
-    entries = load_entries(path)
-    entries.append(entry)
-    save_entries(path, entries)
+    problem = _entry_problem(entry)
+    if problem:
+        raise TokensFileError(problem)
+    with _exclusive(path):
+        entries = load_entries(path)
+        entries.append(entry)
+        save_entries(path, entries)
     return token, entry
 
 
 def revoke_token(path: Path, token_id: str) -> bool:
-    entries = load_entries(path)
-    kept = [e for e in entries if e.get("id") != token_id and e.get("token_sha256") != token_id]
-    if len(kept) == len(entries):
-        return False
-    save_entries(path, kept)
+    """Remove the entry named `token_id` (as listed, or its full token_sha256)."""
+    with _exclusive(path):
+        entries = load_entries(path)
+        kept = [e for e in entries if token_id not in (entry_id(e), e.get("token_sha256"))]
+        if len(kept) == len(entries):
+            return False
+        save_entries(path, kept)
     return True
 
 
@@ -103,7 +161,7 @@ class StaticTokens:
         self._checked_at = 0.0
         self._reload()
 
-    def identify(self, header) -> RequestContext | None:
+    def identify(self, header, environ=None) -> RequestContext | None:
         token = header("X-Auth-Token")
         if not token:
             return None

@@ -71,7 +71,6 @@ def _is_loopback(host: str) -> bool:
 def prepare(conf: cfg.ConfigOpts) -> None:
     """Checks and first-start set-up done once, before workers start."""
     from freezer_api.app import create_store
-    from freezer_api.auth import tokens
 
     if conf.auth_strategy == "noauth":
         if not _is_loopback(conf.bind_host) and not conf.allow_insecure_noauth:
@@ -81,14 +80,33 @@ def prepare(conf: cfg.ConfigOpts) -> None:
             )
         LOG.warning("auth_strategy=noauth: identity headers are trusted without any check (development only)")
     elif conf.auth_strategy == "token":
-        path = tokens.tokens_file(conf)
-        if conf.token_auth.tokens_file is None and not path.exists():
-            token, entry = tokens.create_token(path, project_id="default", user_id="admin", roles=["admin"])
-            print(_first_token_banner(conf, path, token), file=sys.stderr, flush=True)
-        else:
-            count = len(tokens.load_entries(path))
-            LOG.info("static tokens: %d in %s (add one with 'freezer-manage token create')", count, path)
+        _prepare_static_tokens(conf)
+    elif conf.auth_strategy == "keystone":
+        from freezer_api.auth.keystone import configuration_problems
+
+        problems = configuration_problems(conf)
+        if problems:
+            raise SystemExit("auth_strategy = keystone needs:\n  " + "\n  ".join(problems))
     create_store(conf).dispose()
+
+
+def _prepare_static_tokens(conf: cfg.ConfigOpts) -> None:
+    from freezer_api.auth import tokens
+
+    path = tokens.tokens_file(conf)
+    if conf.token_auth.tokens_file is None and not path.exists():
+        token, entry = tokens.create_token(path, project_id="default", user_id="admin", roles=["admin"])
+        print(_first_token_banner(conf, path, token), file=sys.stderr, flush=True)
+        return
+    try:
+        count = len(tokens.load_entries(path))
+    except tokens.TokensFileError as error:
+        raise SystemExit(f"cannot use the static tokens: {error}") from None
+    if not path.exists():
+        LOG.warning("static tokens: %s does not exist, every request will be refused (401)", path)
+    elif tokens.readable_by_others(path):
+        LOG.warning("static tokens: %s can be read by other users; make it private: chmod 600 %s", path, path)
+    LOG.info("static tokens: %d in %s (add one with 'freezer-manage token create')", count, path)
 
 
 def _first_token_banner(conf: cfg.ConfigOpts, path, token: str) -> str:

@@ -73,7 +73,14 @@ def db_command(conf: cfg.ConfigOpts) -> int:
 def token_command(conf: cfg.ConfigOpts) -> int:
     from freezer_api.auth import tokens
 
-    path = tokens.tokens_file(conf)
+    try:
+        return _token_action(conf, tokens, tokens.tokens_file(conf))
+    except tokens.TokensFileError as error:
+        print(f"freezer-manage: {error}", file=sys.stderr)
+        return 1
+
+
+def _token_action(conf: cfg.ConfigOpts, tokens, path) -> int:
     action = conf.command.token_action
     if action == "create":
         roles = [role.strip().lower() for role in conf.command.roles.split(",") if role.strip()]
@@ -88,8 +95,9 @@ def token_command(conf: cfg.ConfigOpts) -> int:
         return 0
     if action == "list":
         for entry in tokens.load_entries(path):
-            token_id = entry.get("id") or (entry.get("token_sha256") or tokens.digest(entry["token"]))[:12]
-            print(f"{token_id}\tproject={entry['project_id']}\tuser={entry['user_id']}\troles={','.join(entry.get('roles') or [])}")
+            roles = entry.get("roles") or []
+            roles = roles if isinstance(roles, str) else ",".join(roles)
+            print(f"{tokens.entry_id(entry)}\tproject={entry['project_id']}\tuser={entry['user_id']}\troles={roles}")
         return 0
     if tokens.revoke_token(path, conf.command.token_id):
         print(f"revoked {conf.command.token_id}")
