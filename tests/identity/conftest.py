@@ -86,10 +86,10 @@ def context_of(cloud: Cloud, name: str) -> RequestContext:
     )
 
 
-def server_conf(server: LiveServer, **overrides):
+def server_conf(server: LiveServer, overrides: dict | None = None):
     """The configuration the server reads, as freezer-api loads it, with overrides {(group, name): value}."""
     conf = load_conf(["--config-file", str(server.config_file)])
     keystone.register_opts(conf)
-    for (group, name), value in overrides.items():
+    for (group, name), value in (overrides or {}).items():
         conf.set_override(name, value, group=group)
     return conf
