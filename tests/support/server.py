@@ -52,12 +52,14 @@ def start_server(
     auth_strategy: str = "token",
     workers: int = 2,
     extra_config: str = "",
+    tokens_file_mode: int = 0o600,
 ) -> LiveServer:
     """Write a config, start `freezer-api`, and return once it answers /healthcheck."""
     directory.mkdir(parents=True, exist_ok=True)
     port = free_port()
     tokens = directory / "tokens.json"
     tokens.write_bytes(tokens_file_content())
+    tokens.chmod(tokens_file_mode)
     config = directory / "freezer-api.conf"
     config.write_text(
         "[DEFAULT]\n"
