@@ -19,7 +19,6 @@ import json
 import os
 import pwd
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import requests
 
-from tests.support.server import free_port
+from tests.support.server import free_port, stop_process
 
 REQUIREMENTS = Path(__file__).with_name("keystone-requirements.txt")
 PROVISION_SCRIPT = Path(__file__).with_name("keystone_provision.py")
@@ -205,13 +204,8 @@ class KeystoneProcess:
         return _tail(self.log_file, 20000)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=30)
+        # gunicorn's master stops its worker on SIGTERM.
+        stop_process(self.process, grace=30)
 
 
 def start_keystone(directory: Path) -> KeystoneProcess:

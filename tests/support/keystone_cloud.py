@@ -33,13 +33,13 @@ class Cloud:
         return self.keystone.v3
 
     def token(self, name: str, *, fresh: bool = False) -> tuple[str, dict]:
-        """A project-scoped token of the user (one per user unless `fresh`), and its body."""
-        if fresh or name not in self._tokens:
+        """A project-scoped token of the user and its body: the same one each time, or a new one if `fresh`."""
+        if fresh:
             if name == "admin":
-                password, project = ADMIN_PASSWORD, "admin"
-            else:
-                password, project = self.users[name].password, self.users[name].project
-            self._tokens[name] = password_token(self.auth_url, name, password, project)
+                return password_token(self.auth_url, name, ADMIN_PASSWORD, "admin")
+            return password_token(self.auth_url, name, self.users[name].password, self.users[name].project)
+        if name not in self._tokens:
+            self._tokens[name] = self.token(name, fresh=True)
         return self._tokens[name]
 
     def revoke(self, token: str) -> None:

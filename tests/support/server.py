@@ -30,13 +30,18 @@ class LiveServer:
         return self.log_file.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
+        stop_process(self.process, grace=15)
+
+
+def stop_process(process: subprocess.Popen, *, grace: float) -> None:
+    """SIGTERM the process we started (by its PID), SIGKILL it if it has not exited after `grace` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=grace)
 
 
 def free_port() -> int:
