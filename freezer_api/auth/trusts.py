@@ -27,6 +27,8 @@ from freezer_api.domain.errors import Forbidden, Unavailable, Unprocessable
 LOG = logging.getLogger(__name__)
 
 MISSING = "Missing required credentials"
+# Seconds a call to Keystone may take when [keystone_authtoken] http_connect_timeout is unset.
+DEFAULT_TIMEOUT = 30
 
 
 def make_trust_broker(conf: cfg.ConfigOpts) -> "KeystoneTrusts | None":
@@ -164,7 +166,7 @@ def _session(section) -> ks_session.Session:
     """A keystoneauth session with the TLS settings of [keystone_authtoken]."""
     verify = False if section.insecure else (section.cafile or True)
     cert = (section.certfile, section.keyfile) if section.certfile and section.keyfile else None
-    return ks_session.Session(verify=verify, cert=cert, timeout=section.http_connect_timeout)
+    return ks_session.Session(verify=verify, cert=cert, timeout=section.http_connect_timeout or DEFAULT_TIMEOUT)
 
 
 @contextlib.contextmanager
