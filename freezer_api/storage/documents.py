@@ -63,6 +63,10 @@ class DocumentReader:
         values["limit"], values["offset"] = limit, offset
         return [row[0] for row in self._rows(compiled, values)]
 
+    def central_client_ids(self, *, excluding_project: str) -> set[str]:
+        """Ids of the central clients of every other project (clients only)."""
+        return {row[0] for row in self._rows(self.q.central_ids, {"project_id": excluding_project})}
+
 
 class DocumentRepository:
     """Reads and writes of one document kind inside a write transaction."""

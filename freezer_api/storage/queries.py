@@ -68,6 +68,10 @@ class Queries:
         everywhere = select(*columns).where(id_column == bindparam("doc_id")).order_by(t.c.seq)
         self.find_everywhere = CompiledQuery(everywhere)
         self.find_everywhere_for_update = CompiledQuery(everywhere.with_for_update())
+        if "is_central" in t.c:
+            self.central_ids = CompiledQuery(
+                select(id_column).where(t.c.is_central.is_(True), t.c.project_id != bindparam("project_id"))
+            )
         self._searches: dict[SearchShape, CompiledQuery] = {}
         self._lock = threading.Lock()
 

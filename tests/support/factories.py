@@ -54,3 +54,44 @@ def client_info(client_id: str | None = None, **overrides) -> dict:
     }
     doc.update(overrides)
     return doc
+
+
+def freezer_action(**overrides) -> dict:
+    """What one agent run does: a filesystem backup by default."""
+    action = {
+        "action": "backup",
+        "mode": "fs",
+        "path_to_backup": "/etc",
+        "backup_name": f"etc_{next(_counter)}",
+        "storage": "local",
+        "container": "/var/lib/freezer/backups",
+        "engine_name": "tar",
+    }
+    action.update(overrides)
+    return action
+
+
+def job(client_id: str, *actions: dict, **overrides) -> dict:
+    """A job as `freezer job-create` sends it."""
+    doc = {
+        "description": "nightly /etc backup",
+        "client_id": client_id,
+        "job_schedule": {"schedule_interval": "1 days", "schedule_start_date": "2026-01-01T02:00:00"},
+        "job_actions": [
+            {"freezer_action": action, "max_retries": 3, "max_retries_interval": 60, "mandatory": True}
+            for action in (actions or (freezer_action(),))
+        ],
+    }
+    doc.update(overrides)
+    return doc
+
+
+def session(**overrides) -> dict:
+    doc = {
+        "description": "db cluster snapshot",
+        "hold_off": 30,
+        "session_tag": 0,
+        "schedule": {"schedule_interval": "1 days", "schedule_start_date": "2026-01-01T03:00:00"},
+    }
+    doc.update(overrides)
+    return doc
