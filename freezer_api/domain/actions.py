@@ -5,13 +5,12 @@ from __future__ import annotations
 import copy
 
 from freezer_api.context import RequestContext
-from freezer_api.domain.errors import BadRequest, Conflict, NotFound
+from freezer_api.domain.documents import DocumentService
+from freezer_api.domain.errors import BadRequest, Conflict
 from freezer_api.domain.ids import new_id
 from freezer_api.domain.schemas import actions as schemas
-from freezer_api.domain.search import parse_search
 from freezer_api.domain.validation import require_object, validate
-from freezer_api.storage.documents_types import Scope, StoredDocument
-from freezer_api.storage.store import ReadUnit, Store, UnitOfWork
+from freezer_api.storage.store import UnitOfWork
 
 DEFAULTS = {"max_retries": 5, "max_retries_interval": 6, "mandatory": False}
 SERVER_FIELDS = ("action_id", "project_id", "user_id")
@@ -74,9 +73,9 @@ def _known_action(uow: UnitOfWork, project_id: str, action_id: str | None, writt
     return stored.doc if stored else None
 
 
-class Actions:
-    def __init__(self, store: Store):
-        self.store = store
+class Actions(DocumentService):
+    kind = "actions"
+    noun = "action"
 
     def create(self, ctx: RequestContext, project_id: str, body) -> str:
         definition = require_object(body)
@@ -91,22 +90,13 @@ class Actions:
 
         return self.store.atomic(change)
 
-    def get(self, project_id: str, action_id: str) -> StoredDocument:
-        with self.store.reading() as uow:
-            return _existing(uow, project_id, action_id)
-
-    def list(self, project_id: str, search_body, *, limit: int, offset: int) -> list[str]:
-        query = parse_search(search_body)
-        with self.store.reading() as uow:
-            return uow.actions.search(Scope(project_id), query, limit=limit, offset=offset)
-
-    def patch(self, project_id: str, action_id: str, body) -> int:
+    def patch(self, ctx: RequestContext, project_id: str, action_id: str, body) -> int:
         """Merge `freezer_action` key by key; other fields given replace the stored ones."""
         patch = {k: v for k, v in require_object(body).items() if k not in SERVER_FIELDS}
         validate(schemas.PATCH, patch)
 
         def change(uow: UnitOfWork) -> int:
-            stored = _existing(uow, project_id, action_id, for_update=True)
+            stored = self.existing(uow, project_id, action_id, for_update=True)
             doc = copy.deepcopy(stored.doc)
             for key, value in patch.items():
                 if key == "freezer_action":
@@ -132,18 +122,3 @@ class Actions:
             return uow.actions.replace(stored, action_document(definition, action_id, project_id, stored.doc["user_id"]))
 
         return self.store.atomic(change)
-
-    def delete(self, project_id: str, action_id: str) -> None:
-        """Delete the stored action; jobs keep their own copies of it (D13)."""
-
-        def change(uow: UnitOfWork) -> None:
-            uow.actions.delete(_existing(uow, project_id, action_id, for_update=True))
-
-        self.store.atomic(change)
-
-
-def _existing(uow: UnitOfWork | ReadUnit, project_id: str, action_id: str, *, for_update: bool = False) -> StoredDocument:
-    stored = uow.actions.get(project_id, action_id, for_update=for_update)
-    if stored is None:
-        raise NotFound(f"No action with id {action_id!r} in project {project_id!r}.")
-    return stored

@@ -10,6 +10,7 @@ import orjson
 from freezer_api.context import RequestContext
 from freezer_api.domain.actions import store_job_actions
 from freezer_api.domain.clients import CAPABILITIES, is_central, visible_client
+from freezer_api.domain.documents import DocumentService
 from freezer_api.domain.errors import BadRequest, Conflict, NotFound, Unprocessable
 from freezer_api.domain.ids import new_id
 from freezer_api.domain.schemas import jobs as schemas
@@ -106,9 +107,12 @@ def _job_document(ctx_user: str, project_id: str, job_id: str, body: dict, entri
     return doc
 
 
-class Jobs:
+class Jobs(DocumentService):
+    kind = "jobs"
+    noun = "job"
+
     def __init__(self, store: Store, trusts: TrustBroker | None = None):
-        self.store = store
+        super().__init__(store)
         self.trusts = trusts or NoTrusts()
 
     def create(self, ctx: RequestContext, project_id: str, body) -> str:
@@ -167,7 +171,7 @@ class Jobs:
         fields = _clean(body)
 
         def change(uow: UnitOfWork) -> int:
-            stored = _existing(uow, project_id, job_id, for_update=True)
+            stored = self.existing(uow, project_id, job_id, for_update=True)
             doc = copy.deepcopy(stored.doc)
             if "job_actions" in fields:
                 doc["job_actions"] = store_job_actions(uow, ctx, project_id, fields["job_actions"])
@@ -191,7 +195,7 @@ class Jobs:
             raise BadRequest(f"Bad Action Method: unknown event {name!r}; use start, stop or abort.")
 
         def change(uow: UnitOfWork) -> str:
-            stored = _existing(uow, project_id, job_id, for_update=True)
+            stored = self.existing(uow, project_id, job_id, for_update=True)
             doc = copy.deepcopy(stored.doc)
             schedule = doc.setdefault("job_schedule", {})
             if schedule.get("event") == name:
@@ -232,15 +236,13 @@ class Jobs:
             return raw_jobs
         return [_without_pid(raw) if _client_of(raw) in foreign else raw for raw in raw_jobs]
 
-    def delete(self, ctx: RequestContext, project_id: str, job_id: str) -> None:
-        def change(uow: UnitOfWork) -> dict | None:
-            stored = _existing(uow, project_id, job_id, for_update=True)
-            uow.jobs.delete(stored)
-            return stored.doc.get("user_credentials")
-
-        credentials = self.store.atomic(change)
-        if credentials:
-            self.trusts.release(ctx, credentials, still_used=self._trust_in_use(project_id, credentials))
+    def delete(self, project_id: str, job_id: str, *, caller: RequestContext | None = None) -> StoredDocument:
+        """Delete the job; its trust goes too when no other job uses it."""
+        stored = super().delete(project_id, job_id)
+        credentials = stored.doc.get("user_credentials")
+        if credentials and caller is not None:
+            self.trusts.release(caller, credentials, still_used=self._trust_in_use(project_id, credentials))
+        return stored
 
     def _trust_in_use(self, project_id: str, credentials: dict) -> bool:
         query = SearchQuery()
@@ -254,13 +256,6 @@ def _visible_or_422(uow: ReadUnit, project_id: str, client_id: str) -> StoredDoc
         return visible_client(uow, project_id, client_id)
     except NotFound:
         raise Unprocessable(f"Client not found with ID {client_id!r}.") from None
-
-
-def _existing(uow: UnitOfWork | ReadUnit, project_id: str, job_id: str, *, for_update: bool = False) -> StoredDocument:
-    stored = uow.jobs.get(project_id, job_id, for_update=for_update)
-    if stored is None:
-        raise NotFound(f"No job with id {job_id!r} in project {project_id!r}.")
-    return stored
 
 
 def _client_of(raw: str) -> str | None:

@@ -7,13 +7,13 @@ import time
 from dataclasses import dataclass
 
 from freezer_api.context import RequestContext
+from freezer_api.domain.documents import DocumentService
 from freezer_api.domain.errors import BadRequest, NotFound, UnknownAction
 from freezer_api.domain.ids import new_id
 from freezer_api.domain.schemas import sessions as schemas
-from freezer_api.domain.search import parse_search
 from freezer_api.domain.validation import require_object, validate
-from freezer_api.storage.documents_types import Scope, StoredDocument
-from freezer_api.storage.store import ReadUnit, Store, UnitOfWork
+from freezer_api.storage.documents_types import StoredDocument
+from freezer_api.storage.store import UnitOfWork
 
 SERVER_FIELDS = ("session_id", "project_id", "user_id")
 DEFAULT_HOLD_OFF = 30
@@ -60,9 +60,9 @@ def _tag(value) -> int:
     return int(value)  # the schema admits integers and strings of digits only
 
 
-class Sessions:
-    def __init__(self, store: Store):
-        self.store = store
+class Sessions(DocumentService):
+    kind = "sessions"
+    noun = "session"
 
     def create(self, ctx: RequestContext, project_id: str, body) -> str:
         body = require_object(body)
@@ -88,22 +88,13 @@ class Sessions:
 
         return self.store.atomic(change)
 
-    def get(self, project_id: str, session_id: str) -> StoredDocument:
-        with self.store.reading() as uow:
-            return _existing(uow, project_id, session_id)
-
-    def list(self, project_id: str, search_body, *, limit: int, offset: int) -> list[str]:
-        query = parse_search(search_body)
-        with self.store.reading() as uow:
-            return uow.sessions.search(Scope(project_id), query, limit=limit, offset=offset)
-
-    def patch(self, project_id: str, session_id: str, body) -> int:
+    def patch(self, ctx: RequestContext, project_id: str, session_id: str, body) -> int:
         """Merge `jobs`, replace `schedule` and every other field given (contract 2.5)."""
         patch = {k: v for k, v in require_object(body).items() if k not in SERVER_FIELDS}
         validate(schemas.PATCH, patch)
 
         def change(uow: UnitOfWork) -> int:
-            stored = _existing(uow, project_id, session_id, for_update=True)
+            stored = self.existing(uow, project_id, session_id, for_update=True)
             doc = copy.deepcopy(stored.doc)
             for key, value in patch.items():
                 if key == "jobs":
@@ -113,12 +104,6 @@ class Sessions:
             return uow.sessions.replace(stored, doc)
 
         return self.store.atomic(change)
-
-    def delete(self, project_id: str, session_id: str) -> None:
-        def change(uow: UnitOfWork) -> None:
-            uow.sessions.delete(_existing(uow, project_id, session_id, for_update=True))
-
-        self.store.atomic(change)
 
     def action(self, project_id: str, session_id: str, body) -> ActionOutcome:
         """POST /sessions/{id}/action: `start` or `end` a run (contract 7.3), atomically."""
@@ -133,7 +118,7 @@ class Sessions:
         job_id = parameters["job_id"]
 
         def change(uow: UnitOfWork) -> ActionOutcome:
-            stored = _existing(uow, project_id, session_id, for_update=True)
+            stored = self.existing(uow, project_id, session_id, for_update=True)
             doc = copy.deepcopy(stored.doc)
             jobs = doc.setdefault("jobs", {})
             if job_id not in jobs:
@@ -152,7 +137,7 @@ class Sessions:
         """Make the job a member: it takes the session's schedule and tag (contract 7.4)."""
 
         def change(uow: UnitOfWork) -> None:
-            session = _existing(uow, project_id, session_id, for_update=True)
+            session = self.existing(uow, project_id, session_id, for_update=True)
             job = _existing_job(uow, project_id, job_id)
             previous = job.doc.get("session_id")
             if previous and previous != session_id:
@@ -179,7 +164,7 @@ class Sessions:
         """Drop the job from the session; a member job is told to stop (contract 7.4)."""
 
         def change(uow: UnitOfWork) -> None:
-            session = _existing(uow, project_id, session_id, for_update=True)
+            session = self.existing(uow, project_id, session_id, for_update=True)
             job = _existing_job(uow, project_id, job_id)
             if job_id in (session.doc.get("jobs") or {}):
                 session_doc = copy.deepcopy(session.doc)
@@ -235,13 +220,6 @@ def _forget_member(uow: UnitOfWork, project_id: str, session_id: str, job_id: st
         doc = copy.deepcopy(previous.doc)
         del doc["jobs"][job_id]
         uow.sessions.replace(previous, doc)
-
-
-def _existing(uow: UnitOfWork | ReadUnit, project_id: str, session_id: str, *, for_update: bool = False) -> StoredDocument:
-    stored = uow.sessions.get(project_id, session_id, for_update=for_update)
-    if stored is None:
-        raise NotFound(f"No session with id {session_id!r} in project {project_id!r}.")
-    return stored
 
 
 def _existing_job(uow: UnitOfWork, project_id: str, job_id: str) -> StoredDocument:
