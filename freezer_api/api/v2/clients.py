@@ -20,8 +20,7 @@ class ClientsCollection(Resource):
     def on_post(self, req: falcon.Request, resp: falcon.Response, project_id: str) -> None:
         caller = self.authorize(req, "clients:create", project_id)
         body = self.body(req)
-        if isinstance(body, dict) and body.get("is_central") is True:
-            self.authorize(req, "clients:create_central", project_id)
+        self.authorize_central(req, body, project_id)
         client_id = self.clients.register(caller, project_id, body)
         send_json(resp, {"client_id": client_id}, falcon.HTTP_201)
 
