@@ -7,13 +7,14 @@ import logging
 import falcon
 from oslo_config import cfg
 
-from freezer_api.api import errors, v2
+from freezer_api.api import errors, v1, v2
 from freezer_api.api.health import HealthcheckResource
 from freezer_api.api.middleware import AuthMiddleware, RequestIdMiddleware
 from freezer_api.api.requests import Limits
 from freezer_api.api.resource import Edge
 from freezer_api.api.versions import VersionsResource
 from freezer_api.auth import make_authenticator, wrap_wsgi
+from freezer_api.auth.trusts import make_trust_broker
 from freezer_api.conf import paths
 from freezer_api.domain.services import Services
 from freezer_api.policies.enforcer import Authorizer
@@ -52,7 +53,7 @@ def create_store(conf: cfg.ConfigOpts, *, migrate_sqlite: bool = True) -> Store:
 def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None):
     """The WSGI application: the Falcon app, behind keystonemiddleware when auth_strategy = keystone."""
     store = store or create_store(conf)
-    services = Services.over(store)
+    services = Services.over(store, trusts=make_trust_broker(conf))
     edge = Edge(
         authorizer=Authorizer(conf),
         limits=Limits(
@@ -69,4 +70,5 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None):
     app.add_route("/", VersionsResource())
     app.add_route("/healthcheck", HealthcheckResource(conf.healthcheck.disable_by_file_path))
     v2.add_routes(app, edge, services)
+    v1.add_routes(app, edge, services)
     return wrap_wsgi(conf, app)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from freezer_api.domain.actions import Actions
 from freezer_api.domain.backups import Backups
 from freezer_api.domain.clients import Clients
+from freezer_api.domain.jobs import Jobs
+from freezer_api.domain.sessions import Sessions
+from freezer_api.domain.trusts import TrustBroker
 from freezer_api.storage.store import Store
 
 
@@ -13,7 +17,16 @@ from freezer_api.storage.store import Store
 class Services:
     backups: Backups
     clients: Clients
+    jobs: Jobs
+    actions: Actions
+    sessions: Sessions
 
     @classmethod
-    def over(cls, store: Store) -> "Services":
-        return cls(backups=Backups(store), clients=Clients(store))
+    def over(cls, store: Store, *, trusts: TrustBroker | None = None) -> "Services":
+        return cls(
+            backups=Backups(store),
+            clients=Clients(store),
+            jobs=Jobs(store, trusts),
+            actions=Actions(store),
+            sessions=Sessions(store),
+        )

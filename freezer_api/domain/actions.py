@@ -1,0 +1,124 @@
+"""Actions: reusable definitions of one agent run (contract 2.4, 4.4, 6.4)."""
+
+from __future__ import annotations
+
+import copy
+
+from freezer_api.context import RequestContext
+from freezer_api.domain.documents import DocumentService
+from freezer_api.domain.errors import BadRequest, Conflict
+from freezer_api.domain.ids import new_id
+from freezer_api.domain.schemas import actions as schemas
+from freezer_api.domain.validation import require_object, validate
+from freezer_api.storage.store import UnitOfWork
+
+DEFAULTS = {"max_retries": 5, "max_retries_interval": 6, "mandatory": False}
+SERVER_FIELDS = ("action_id", "project_id", "user_id")
+# Differences in these keys never make two definitions different (6.4).
+_IGNORED_IN_COMPARISON = {"_version", "user_id"}
+
+
+def same_definition(stored: dict, submitted: dict) -> bool:
+    """Key-by-key equality of two freezer_action objects; missing equals null."""
+    keys = (set(stored) | set(submitted)) - _IGNORED_IN_COMPARISON
+    return all(stored.get(key) == submitted.get(key) for key in keys)
+
+
+def action_document(definition: dict, action_id: str, project_id: str, user_id: str) -> dict:
+    """The stored action: the definition as sent, defaults filled, server fields set."""
+    doc = {key: value for key, value in definition.items() if key not in SERVER_FIELDS}
+    for key, value in DEFAULTS.items():
+        doc.setdefault(key, value)
+    doc.update(action_id=action_id, project_id=project_id, user_id=user_id)
+    return doc
+
+
+def store_job_actions(uow: UnitOfWork, ctx: RequestContext, project_id: str, entries: list[dict]) -> list[dict]:
+    """Turn a job's action entries into stored actions, de-duplicated (contract 6.4).
+
+    Returns the job's own entries with `action_id`, `user_id` and
+    `project_id` added; runs inside the job's transaction.
+    """
+    resolved = []
+    written: dict[str, dict] = {}  # actions stored by this request, by id
+    for index, submitted in enumerate(entries):
+        entry = copy.deepcopy(submitted)
+        action_id = entry.get("action_id") or None
+        known = _known_action(uow, project_id, action_id, written)
+        if known is not None and "freezer_action" not in entry:
+            # A reference to a stored action: the job takes its definition.
+            for key, value in known.items():
+                if key not in SERVER_FIELDS:
+                    entry.setdefault(key, copy.deepcopy(value))
+        if "freezer_action" not in entry:
+            raise BadRequest(f"job_actions[{index}]: no action {action_id!r} in this project; give its freezer_action.")
+        if known is None or not same_definition(known["freezer_action"], entry["freezer_action"]):
+            if known is not None:
+                action_id = None  # a changed definition becomes a new action
+            action_id = action_id or new_id()
+            doc = action_document(entry, action_id, project_id, ctx.user_id)
+            uow.actions.insert(project_id, action_id, ctx.user_id, doc)
+            written[action_id] = doc
+        entry.update(action_id=action_id, user_id=ctx.user_id, project_id=project_id)
+        resolved.append(entry)
+    return resolved
+
+
+def _known_action(uow: UnitOfWork, project_id: str, action_id: str | None, written: dict[str, dict]) -> dict | None:
+    if action_id is None:
+        return None
+    if action_id in written:
+        return written[action_id]
+    stored = uow.actions.get(project_id, action_id)
+    return stored.doc if stored else None
+
+
+class Actions(DocumentService):
+    kind = "actions"
+    noun = "action"
+
+    def create(self, ctx: RequestContext, project_id: str, body) -> str:
+        definition = require_object(body)
+        validate(schemas.CREATE, definition)
+        action_id = definition.get("action_id") or new_id()
+
+        def change(uow: UnitOfWork) -> str:
+            if uow.actions.get(project_id, action_id) is not None:
+                raise Conflict(f"Action {action_id!r} already exists.")
+            uow.actions.insert(project_id, action_id, ctx.user_id, action_document(definition, action_id, project_id, ctx.user_id))
+            return action_id
+
+        return self.store.atomic(change)
+
+    def patch(self, ctx: RequestContext, project_id: str, action_id: str, body) -> int:
+        """Merge `freezer_action` key by key; other fields given replace the stored ones."""
+        patch = {k: v for k, v in require_object(body).items() if k not in SERVER_FIELDS}
+        validate(schemas.PATCH, patch)
+
+        def change(uow: UnitOfWork) -> int:
+            stored = self.existing(uow, project_id, action_id, for_update=True)
+            doc = copy.deepcopy(stored.doc)
+            for key, value in patch.items():
+                if key == "freezer_action":
+                    doc["freezer_action"] = {**doc.get("freezer_action", {}), **value}
+                else:
+                    doc[key] = value
+            validate(schemas.CREATE, doc)
+            return uow.actions.replace(stored, doc)
+
+        return self.store.atomic(change)
+
+    def replace(self, ctx: RequestContext, project_id: str, action_id: str, body) -> int:
+        """Create or replace the action with this id; its new version."""
+        definition = require_object(body)
+        validate(schemas.CREATE, definition)
+
+        def change(uow: UnitOfWork) -> int:
+            stored = uow.actions.get(project_id, action_id, for_update=True)
+            if stored is None:
+                uow.actions.insert(project_id, action_id, ctx.user_id, action_document(definition, action_id, project_id, ctx.user_id))
+                return 1
+            # The creator stays the owner of record (D15).
+            return uow.actions.replace(stored, action_document(definition, action_id, project_id, stored.doc["user_id"]))
+
+        return self.store.atomic(change)

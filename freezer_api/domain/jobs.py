@@ -1,0 +1,268 @@
+"""Jobs: what a scheduler runs, when, and the events that steer it (contract 2.3, 4.3, 6)."""
+
+from __future__ import annotations
+
+import copy
+import time
+
+import orjson
+
+from freezer_api.context import RequestContext
+from freezer_api.domain.actions import store_job_actions
+from freezer_api.domain.clients import CAPABILITIES, is_central, visible_client
+from freezer_api.domain.documents import DocumentService
+from freezer_api.domain.errors import BadRequest, Conflict, NotFound, Unprocessable
+from freezer_api.domain.ids import new_id
+from freezer_api.domain.schemas import jobs as schemas
+from freezer_api.domain.search import SearchQuery, parse_search
+from freezer_api.domain.trusts import NoTrusts, TrustBroker
+from freezer_api.domain.validation import require_object, validate
+from freezer_api.storage.documents_types import Scope, StoredDocument
+from freezer_api.storage.store import ReadUnit, Store, UnitOfWork
+
+# Body keys a client may send but never sets: the server owns them (D1, D5, D15).
+IGNORED_KEYS = ("job_id", "project_id", "user_id", "user_credentials", "_version", "action_defaults")
+
+# freezer_action key -> the client capability list that must contain its value.
+# Agents name the engine `engine_name`; upstream only ever checked `engine` (D26).
+CAPABILITY_OF = {
+    "action": "supported_actions",
+    "mode": "supported_modes",
+    "storage": "supported_storages",
+    "engine": "supported_engines",
+    "engine_name": "supported_engines",
+}
+
+EVENT_RESULTS = {"start": "success", "stop": "success", "abort": "success"}
+
+
+def now() -> int:
+    return int(time.time())
+
+
+def expand_action_defaults(body: dict) -> dict:
+    """Copy `action_defaults` into every job action that lacks the key (contract 6.3)."""
+    defaults = body.get("action_defaults")
+    if defaults is None:
+        return body
+    if not isinstance(defaults, dict):
+        raise BadRequest("action_defaults must be an object.")
+    entries = body.get("job_actions")
+    if not isinstance(entries, list):
+        raise BadRequest("action_defaults needs job_actions to apply to.")
+    expanded = copy.deepcopy(body)
+    for entry in expanded["job_actions"]:
+        if isinstance(entry, dict) and isinstance(entry.get("freezer_action"), dict):
+            action = entry["freezer_action"]
+            for key, value in defaults.items():
+                if action.get(key) is None:
+                    action[key] = copy.deepcopy(value)
+    return expanded
+
+
+def check_client(uow: UnitOfWork, project_id: str, client_id: str, entries: list[dict]) -> StoredDocument:
+    """The job's client must be visible and support every action it is given (contract 6.5)."""
+    try:
+        client = visible_client(uow, project_id, client_id)
+    except NotFound:
+        raise Unprocessable(f"Client not found with ID {client_id!r}.") from None
+    info = client.doc["client"]
+    for entry in entries:
+        action = entry.get("freezer_action") or {}
+        for key, capability in CAPABILITY_OF.items():
+            value = action.get(key)
+            if value is None:
+                continue
+            supported = info.get(capability, CAPABILITIES[capability])
+            if value not in supported:
+                raise Unprocessable(f"Client {client_id!r} does not support {key}: {value!r}.")
+    return client
+
+
+def _clean(body: dict) -> dict:
+    return {key: value for key, value in body.items() if key not in IGNORED_KEYS}
+
+
+def _new_schedule(submitted: dict | None) -> dict:
+    schedule = dict(submitted or {})
+    schedule.update(time_created=now(), time_started=-1, time_ended=-1)
+    return schedule
+
+
+def _job_document(ctx_user: str, project_id: str, job_id: str, body: dict, entries: list[dict], schedule: dict) -> dict:
+    """A whole job: what the body gives, defaults for what it omits (D20)."""
+    doc = {
+        "job_id": job_id,
+        "project_id": project_id,
+        "user_id": ctx_user,
+        "client_id": body["client_id"],
+        "description": body.get("description", ""),
+        "session_id": body.get("session_id") or "",
+        "session_tag": body.get("session_tag", 0),
+        "job_schedule": schedule,
+        "job_actions": entries,
+    }
+    if "session_name" in body:
+        doc["session_name"] = body["session_name"]
+    return doc
+
+
+class Jobs(DocumentService):
+    kind = "jobs"
+    noun = "job"
+
+    def __init__(self, store: Store, trusts: TrustBroker | None = None):
+        super().__init__(store)
+        self.trusts = trusts or NoTrusts()
+
+    def create(self, ctx: RequestContext, project_id: str, body) -> str:
+        """POST /jobs: a new job (the body may choose its id)."""
+        body = expand_action_defaults(require_object(body))
+        validate(schemas.CREATE, body)
+        job_id = body.get("job_id") or new_id()
+        with self.store.reading() as reader:
+            client = _visible_or_422(reader, project_id, body["client_id"])
+        credentials = self.trusts.credentials_for_new_job(ctx, project_id, client_is_central=is_central(client))
+        fields = _clean(body)
+
+        def change(uow: UnitOfWork) -> str:
+            if uow.jobs.get(project_id, job_id) is not None:
+                raise Conflict(f"Job {job_id!r} already exists.")
+            entries = store_job_actions(uow, ctx, project_id, fields["job_actions"])
+            check_client(uow, project_id, fields["client_id"], entries)
+            doc = _job_document(ctx.user_id, project_id, job_id, fields, entries, _new_schedule(fields.get("job_schedule")))
+            if credentials:
+                doc["user_credentials"] = credentials
+            uow.jobs.insert(project_id, job_id, ctx.user_id, doc)
+            return job_id
+
+        return self.store.atomic(change)
+
+    def replace(self, ctx: RequestContext, project_id: str, job_id: str, body) -> int:
+        """POST /jobs/{job_id}: create the job with this id, or replace it; its version."""
+        body = expand_action_defaults(require_object(body))
+        validate(schemas.CREATE, body)
+        fields = _clean(body)
+
+        def change(uow: UnitOfWork) -> int:
+            stored = uow.jobs.get(project_id, job_id, for_update=True)
+            entries = store_job_actions(uow, ctx, project_id, fields["job_actions"])
+            check_client(uow, project_id, fields["client_id"], entries)
+            if stored is None:
+                doc = _job_document(ctx.user_id, project_id, job_id, fields, entries, _new_schedule(fields.get("job_schedule")))
+                uow.jobs.insert(project_id, job_id, ctx.user_id, doc)
+                return 1
+            old = stored.doc
+            schedule = dict(fields.get("job_schedule") or {})
+            schedule.setdefault("time_created", old.get("job_schedule", {}).get("time_created", now()))
+            doc = _job_document(old["user_id"], project_id, job_id, fields, entries, schedule)
+            if "user_credentials" in old:
+                doc["user_credentials"] = old["user_credentials"]
+            return uow.jobs.replace(stored, doc)
+
+        return self.store.atomic(change)
+
+    def patch(self, ctx: RequestContext, project_id: str, job_id: str, body) -> int:
+        """PATCH /jobs/{job_id}: change the fields given, keep the others (D4); the new version."""
+        body = require_object(body)
+        if "action_defaults" in body:
+            body = expand_action_defaults(body)
+        validate(schemas.PATCH, body)
+        fields = _clean(body)
+
+        def change(uow: UnitOfWork) -> int:
+            stored = self.existing(uow, project_id, job_id, for_update=True)
+            doc = copy.deepcopy(stored.doc)
+            if "job_actions" in fields:
+                doc["job_actions"] = store_job_actions(uow, ctx, project_id, fields["job_actions"])
+            for key in ("client_id", "description", "session_tag", "session_name", "job_schedule"):
+                if key in fields:
+                    doc[key] = fields[key]
+            if "session_id" in fields:
+                doc["session_id"] = fields["session_id"] or ""
+            if "client_id" in fields or "job_actions" in fields:
+                check_client(uow, project_id, doc["client_id"], doc["job_actions"])
+            return uow.jobs.replace(stored, doc)
+
+        return self.store.atomic(change)
+
+    def event(self, project_id: str, job_id: str, body) -> str:
+        """Apply start, stop or abort to the job's schedule, once (contract 6.6)."""
+        if not isinstance(body, dict) or len(body) != 1:
+            raise BadRequest("Bad event request format: send one key, start, stop or abort.")
+        (name,) = body
+        if name not in schemas.EVENT_NAMES:
+            raise BadRequest(f"Bad Action Method: unknown event {name!r}; use start, stop or abort.")
+
+        def change(uow: UnitOfWork) -> str:
+            stored = self.existing(uow, project_id, job_id, for_update=True)
+            doc = copy.deepcopy(stored.doc)
+            schedule = doc.setdefault("job_schedule", {})
+            if schedule.get("event") == name:
+                return f"{name} already requested"
+            schedule["event"] = name
+            if name == "start":
+                schedule["status"] = ""
+                schedule["result"] = ""
+            uow.jobs.replace(stored, doc)
+            return EVENT_RESULTS[name]
+
+        return self.store.atomic(change)
+
+    def get(self, project_id: str, job_id: str, *, any_project: bool = False) -> StoredDocument:
+        """The job; `any_project` lets a privileged caller find it in any project."""
+        with self.store.reading() as uow:
+            stored = uow.jobs.get(project_id, job_id)
+            if stored is None and any_project:
+                found = uow.jobs.find_everywhere(job_id)
+                stored = found[0] if found else None
+            if stored is None:
+                raise NotFound(f"No job with id {job_id!r} in project {project_id!r}.")
+            return stored
+
+    def list(self, project_id: str, search_body, *, limit: int, offset: int, all_projects: bool = False) -> list[str]:
+        query = parse_search(search_body)
+        scope = Scope(None if all_projects else project_id)
+        with self.store.reading() as uow:
+            return uow.jobs.search(scope, query, limit=limit, offset=offset)
+
+    def hide_foreign_pids(self, caller_project: str, raw_jobs: list[str]) -> list[str]:
+        """Drop `current_pid` from jobs run by another project's central scheduler (contract 6.8)."""
+        if not raw_jobs:
+            return raw_jobs
+        with self.store.reading() as uow:
+            foreign = uow.clients.central_client_ids(excluding_project=caller_project)
+        if not foreign:
+            return raw_jobs
+        return [_without_pid(raw) if _client_of(raw) in foreign else raw for raw in raw_jobs]
+
+    def delete(self, project_id: str, job_id: str, *, caller: RequestContext | None = None) -> StoredDocument:
+        """Delete the job; its trust goes too when no other job uses it."""
+        stored = super().delete(project_id, job_id)
+        credentials = stored.doc.get("user_credentials")
+        if credentials and caller is not None:
+            self.trusts.release(caller, credentials, still_used=self._trust_in_use(project_id, credentials))
+        return stored
+
+    def _trust_in_use(self, project_id: str, credentials: dict) -> bool:
+        query = SearchQuery()
+        query.add_match("trust_id", credentials.get("trust_id"))
+        with self.store.reading() as uow:
+            return bool(uow.jobs.search(Scope(project_id), query, limit=1, offset=0))
+
+
+def _visible_or_422(uow: ReadUnit, project_id: str, client_id: str) -> StoredDocument:
+    try:
+        return visible_client(uow, project_id, client_id)
+    except NotFound:
+        raise Unprocessable(f"Client not found with ID {client_id!r}.") from None
+
+
+def _client_of(raw: str) -> str | None:
+    return orjson.loads(raw).get("client_id")
+
+
+def _without_pid(raw: str) -> str:
+    doc = orjson.loads(raw)
+    doc.get("job_schedule", {}).pop("current_pid", None)
+    return orjson.dumps(doc).decode()

@@ -1,0 +1,104 @@
+"""Job, job action and schedule bodies (contract 2.3, 4.3, 6)."""
+
+from freezer_api.domain.schemas.common import ACTIONS, CLIENT_ID, ID, MAX_ID_LENGTH, MODES
+
+ISO_DATE_TIME = (
+    r"^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[01]|0[1-9]|[12][0-9])"
+    r"T(2[0-3]|[01][0-9]):([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?(Z|[+-](?:2[0-3]|[01][0-9]):[0-5][0-9])?$"
+)
+INTERVAL = r"^(continuous|[0-9]+ +(weeks|days|hours|minutes|seconds))$"
+
+_DATE = {"type": "string", "pattern": ISO_DATE_TIME}
+_CRON_FIELD = {"type": "string"}
+
+# job_schedule, and a session's schedule: only these keys (contract 4.3).
+SCHEDULE = {
+    "type": "object",
+    "properties": {
+        "time_created": {"type": "integer"},
+        "time_started": {"type": "integer"},
+        "time_ended": {"type": "integer"},
+        "status": {"enum": ["", "completed", "stop", "scheduled", "running", "aborting", "removed"]},
+        "event": {"enum": ["", "stop", "start", "abort", "remove"]},
+        "result": {"enum": ["", "success", "fail", "aborted"]},
+        "current_pid": {"type": "integer"},
+        "schedule_date": _DATE,
+        "schedule_interval": {"type": "string", "pattern": INTERVAL},
+        "schedule_start_date": _DATE,
+        "schedule_end_date": _DATE,
+        "schedule_year": {"type": "string", "pattern": r"^[0-9]{4}$"},
+        "schedule_month": _CRON_FIELD,
+        "schedule_day": _CRON_FIELD,
+        "schedule_week": _CRON_FIELD,
+        "schedule_day_of_week": _CRON_FIELD,
+        "schedule_hour": _CRON_FIELD,
+        "schedule_minute": _CRON_FIELD,
+        "schedule_second": _CRON_FIELD,
+    },
+    "additionalProperties": False,
+}
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
+# The options of one agent run; any further key is an agent option.
+FREEZER_ACTION = {
+    "type": "object",
+    "properties": {
+        "action": {"enum": ACTIONS},
+        "mode": {"enum": [*MODES, None]},
+        "path_to_backup": _NULLABLE_STRING,
+        "backup_name": _NULLABLE_STRING,
+        "container": _NULLABLE_STRING,
+        "restore_abs_path": _NULLABLE_STRING,
+        "cindernative_freezer_only": {"type": ["boolean", "null"]},
+    },
+    "additionalProperties": True,
+}
+
+# One element of job_actions. freezer_action may be left out only when
+# action_id names a stored action (a reference).
+JOB_ACTION = {
+    "type": "object",
+    "properties": {
+        "freezer_action": FREEZER_ACTION,
+        "action_id": ID,
+        "max_retries": {"type": "integer"},
+        "max_retries_interval": {"type": "integer"},
+        "mandatory": {"type": "boolean"},
+    },
+    "anyOf": [{"required": ["freezer_action"]}, {"required": ["action_id"]}],
+    "additionalProperties": True,
+}
+
+_JOB_PROPERTIES = {
+    "job_id": ID,
+    "project_id": {"type": "string", "maxLength": MAX_ID_LENGTH},
+    "user_id": {"type": "string", "maxLength": MAX_ID_LENGTH},
+    "client_id": CLIENT_ID,
+    "description": _NULLABLE_STRING,
+    "session_id": {"type": ["string", "null"], "pattern": r"^[\w-]*$", "maxLength": MAX_ID_LENGTH},
+    "session_tag": {"type": "integer"},
+    "session_name": _NULLABLE_STRING,
+    "job_schedule": SCHEDULE,
+    "job_actions": {"type": "array", "items": JOB_ACTION},
+    "action_defaults": {"type": "object"},
+    # Accepted for compatibility and never stored from a client (D5).
+    "user_credentials": {"type": "object"},
+    "_version": {"type": "integer"},
+}
+
+CREATE = {
+    "type": "object",
+    "properties": _JOB_PROPERTIES,
+    "required": ["client_id", "job_actions"],
+    "additionalProperties": False,
+}
+
+PATCH = {
+    "type": "object",
+    "properties": _JOB_PROPERTIES,
+    "additionalProperties": False,
+}
+
+# POST /jobs/{job_id}/event: one key naming the event; its value is ignored.
+EVENT_NAMES = ("start", "stop", "abort")

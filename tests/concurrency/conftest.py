@@ -1,0 +1,17 @@
+import pytest
+
+from tests.conftest import _migrate
+from tests.support.server import start_server
+
+WORKERS = 4
+
+
+@pytest.fixture(scope="session")
+def busy_server(database, tmp_path_factory):
+    """A real server with several worker processes, over this engine's database."""
+    _migrate(database.url)
+    server = start_server(
+        tmp_path_factory.mktemp(f"busy-{database.engine_name}"), database_url=database.url, workers=WORKERS
+    )
+    yield server
+    server.stop()
