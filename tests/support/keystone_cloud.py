@@ -78,12 +78,14 @@ def open_cloud(keystone: KeystoneProcess) -> Cloud:
     return cloud
 
 
-def password_token(auth_url: str, name: str, password: str, project: str) -> tuple[str, dict]:
-    """Password authentication, scoped to a project of the default domain."""
+def password_token(auth_url: str, name: str, password: str, project: str | None = None, *,
+                   trust_id: str | None = None) -> tuple[str, dict]:
+    """Password authentication, scoped to a project of the default domain or to a trust."""
+    scope = {"OS-TRUST:trust": {"id": trust_id}} if trust_id else {"project": {"name": project, "domain": {"id": DOMAIN}}}
     body = {"auth": {
         "identity": {"methods": ["password"],
                      "password": {"user": {"name": name, "domain": {"id": DOMAIN}, "password": password}}},
-        "scope": {"project": {"name": project, "domain": {"id": DOMAIN}}},
+        "scope": scope,
     }}
     reply = _ok(requests.post(auth_url + "/auth/tokens", json=body, timeout=60))
     return reply.headers["X-Subject-Token"], reply.json()["token"]
