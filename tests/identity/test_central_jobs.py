@@ -6,10 +6,6 @@ from tests.support.http import Caller, OverHTTP
 from tests.support.keystone_cloud import password_token
 
 
-def _trust(cloud, trust_id):
-    reply = cloud.call("admin", "GET", f"/OS-TRUST/trusts/{trust_id}", expect_ok=False)
-    return reply.json()["trust"] if reply.status_code == 200 else None
-
 
 def test_jobs_of_a_central_client_carry_one_trust_the_scheduler_can_use(cloud, keystone_server):
     project_a, project_b = cloud.projects["freezer-a"], cloud.projects["freezer-b"]
@@ -25,7 +21,7 @@ def test_jobs_of_a_central_client_carry_one_trust_the_scheduler_can_use(cloud, k
         # Central clients serve every project: bob's job gets bob's trust, in bob's project.
         bobs = bob.post(f"/v2/{project_b}/jobs", job(central["client_id"])).json()["job_id"]
         bobs_trust = bob.get(f"/v2/{project_b}/jobs/{bobs}").json()["user_credentials"]["trust_id"]
-        assert _trust(cloud, bobs_trust)["project_id"] == project_b
+        assert cloud.trust(bobs_trust)["project_id"] == project_b
 
         # The central scheduler (the service user) authenticates with the job's trust and acts in alice's project.
         service = cloud.users["freezer"]
@@ -38,11 +34,11 @@ def test_jobs_of_a_central_client_carry_one_trust_the_scheduler_can_use(cloud, k
         assert scheduler.get(f"/v2/{project_b}/jobs/{bobs}").status == 403
 
         assert alice.delete(f"/v2/{project_a}/jobs/{first}").status == 204
-        assert _trust(cloud, credentials["trust_id"]) is not None  # the second job still uses it
+        assert cloud.trust(credentials["trust_id"]) is not None  # the second job still uses it
         assert alice.delete(f"/v2/{project_a}/jobs/{second}").status == 204
-        assert _trust(cloud, credentials["trust_id"]) is None
+        assert cloud.trust(credentials["trust_id"]) is None
         assert bob.delete(f"/v2/{project_b}/jobs/{bobs}").status == 204
-        assert _trust(cloud, bobs_trust) is None
+        assert cloud.trust(bobs_trust) is None
     finally:
         ada.delete(f"/v2/{project_a}/clients/{central['client_id']}")
 

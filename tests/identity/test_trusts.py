@@ -23,16 +23,12 @@ def broker_for(cloud, keystone_server):
         cloud.admin("DELETE", f"/OS-TRUST/trusts/{trust['id']}")
 
 
-def _trust(cloud, trust_id):
-    reply = cloud.call("admin", "GET", f"/OS-TRUST/trusts/{trust_id}", expect_ok=False)
-    return reply.json()["trust"] if reply.status_code == 200 else None
-
 
 def test_the_caller_delegates_member_in_the_path_project_to_the_service_user(cloud, broker_for):
     alice = context_of(cloud, "alice")
     credentials = broker_for().credentials_for_new_job(alice, alice.project_id, client_is_central=True)
     assert credentials["trustor_user_id"] == cloud.users["alice"].id
-    trust = _trust(cloud, credentials["trust_id"])
+    trust = cloud.trust(credentials["trust_id"])
     assert trust["trustor_user_id"] == cloud.users["alice"].id
     assert trust["trustee_user_id"] == cloud.users["freezer"].id
     assert trust["project_id"] == alice.project_id
@@ -71,7 +67,7 @@ def test_other_auth_strategies_have_no_trusts(keystone_server):
 def test_without_delegated_roles_the_token_roles_are_delegated(cloud, broker_for):
     bob = context_of(cloud, "bob")
     broker = broker_for({("centralized_scheduler", "trusts_delegated_roles"): []})
-    trust = _trust(cloud, broker.credentials_for_new_job(bob, bob.project_id, client_is_central=True)["trust_id"])
+    trust = cloud.trust(broker.credentials_for_new_job(bob, bob.project_id, client_is_central=True)["trust_id"])
     token_roles = {role["name"] for role in bob.token_info["token"]["roles"]}
     assert {role["name"] for role in trust["roles"]} == token_roles
     assert "member" in token_roles
@@ -109,9 +105,9 @@ def test_release_deletes_the_trust_once_no_job_uses_it(cloud, broker_for):
     broker = broker_for()
     credentials = broker.credentials_for_new_job(alice, alice.project_id, client_is_central=True)
     broker.release(alice, credentials, still_used=True)
-    assert _trust(cloud, credentials["trust_id"]) is not None
+    assert cloud.trust(credentials["trust_id"]) is not None
     broker.release(alice, credentials, still_used=False)
-    assert _trust(cloud, credentials["trust_id"]) is None
+    assert cloud.trust(credentials["trust_id"]) is None
     broker.release(alice, credentials, still_used=False)  # already gone: nothing to do
 
 
@@ -120,7 +116,7 @@ def test_an_admin_may_release_another_users_trust(cloud, broker_for):
     broker = broker_for()
     credentials = broker.credentials_for_new_job(alice, alice.project_id, client_is_central=True)
     broker.release(ada, credentials, still_used=False)
-    assert _trust(cloud, credentials["trust_id"]) is None
+    assert cloud.trust(credentials["trust_id"]) is None
 
 
 def test_a_trust_that_cannot_be_deleted_is_logged_not_raised(cloud, broker_for, caplog):
@@ -129,5 +125,5 @@ def test_a_trust_that_cannot_be_deleted_is_logged_not_raised(cloud, broker_for, 
     credentials = broker.credentials_for_new_job(alice, alice.project_id, client_is_central=True)
     with caplog.at_level(logging.WARNING, logger="freezer_api.auth.trusts"):
         broker.release(amy, credentials, still_used=False)
-    assert _trust(cloud, credentials["trust_id"]) is not None
+    assert cloud.trust(credentials["trust_id"]) is not None
     assert f"openstack trust delete {credentials['trust_id']}" in caplog.text

@@ -58,6 +58,11 @@ class Cloud:
         reply = requests.request(method, self.auth_url + path, json=body, headers={"X-Auth-Token": token}, timeout=60)
         return _ok(reply) if expect_ok else reply
 
+    def trust(self, trust_id: str) -> dict | None:
+        """The trust as Keystone has it, or None once deleted."""
+        reply = self.call("admin", "GET", f"/OS-TRUST/trusts/{trust_id}", expect_ok=False)
+        return reply.json()["trust"] if reply.status_code == 200 else None
+
     def register_backup_service(self, url: str) -> None:
         """The catalog entry clients find freezer-api by (service type `backup`)."""
         service = self.admin("POST", "/services", {"service": {"type": "backup", "name": "freezer"}})["service"]
