@@ -99,23 +99,26 @@ def cache_root() -> Path:
     return Path(base) / "freezer-api-tests"
 
 
-def installation() -> Path:
-    """The cached keystone venv with its template instance, created on first use."""
-    recipe = [REQUIREMENTS.read_bytes(), PROVISION_SCRIPT.read_bytes(), _KEYSTONE_CONF.encode(),
-              json.dumps(_provision_spec(), sort_keys=True).encode(), sys.version.encode()]
-    key = hashlib.sha256(b"\0".join(recipe)).hexdigest()[:12]
-    venv = cache_root() / f"keystone-py{sys.version_info[0]}{sys.version_info[1]}-{key}"
+def installation() -> tuple[Path, Path]:
+    """The cached keystone venv and its template instance, each created on first use."""
+    venv = cache_root() / f"keystone-py{sys.version_info[0]}{sys.version_info[1]}-{_digest(REQUIREMENTS.read_bytes())}"
+    recipe = [PROVISION_SCRIPT.read_bytes(), _KEYSTONE_CONF.encode(), json.dumps(_provision_spec(), sort_keys=True).encode()]
+    template = venv / f"template-{_digest(*recipe)}"
     venv.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(venv.with_suffix(".lock")):
         if not (venv / ".installed").exists():
             shutil.rmtree(venv, ignore_errors=True)
             _install(venv)
             (venv / ".installed").write_text("ok\n")
-        if not (venv / "template" / ".ready").exists():
-            shutil.rmtree(venv / "template", ignore_errors=True)
-            _make_template(venv / "template")
-            (venv / "template" / ".ready").write_text("ok\n")
-    return venv
+        if not (template / ".ready").exists():
+            shutil.rmtree(template, ignore_errors=True)
+            _make_template(template)
+            (template / ".ready").write_text("ok\n")
+    return venv, template
+
+
+def _digest(*parts: bytes) -> str:
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()[:12]
 
 
 @contextlib.contextmanager
@@ -210,9 +213,9 @@ class KeystoneProcess:
 
 def start_keystone(directory: Path) -> KeystoneProcess:
     """A Keystone of its own in `directory`, copied from the cached template, serving on a free port."""
-    venv = installation()
+    venv, template = installation()
     state = directory / "state"
-    shutil.copytree(venv / "template", state, ignore=shutil.ignore_patterns("keystone.conf", ".ready"))
+    shutil.copytree(template, state, ignore=shutil.ignore_patterns("keystone.conf", ".ready"))
     conf = write_config(directory, state)
     (directory / "keystone_wsgi.py").write_text(_WSGI_MODULE)
     port = free_port()
