@@ -38,10 +38,10 @@ COMMAND = cfg.SubCommandOpt("command", title="commands", handler=_add_parsers)
 
 
 def _engine(conf: cfg.ConfigOpts):
-    from freezer_api.app import database_url
+    from freezer_api.app import database_url, engine_options
     from freezer_api.storage.engine import make_engine
 
-    return make_engine(database_url(conf))
+    return make_engine(database_url(conf), engine_options(conf))
 
 
 def db_command(conf: cfg.ConfigOpts) -> int:

@@ -23,6 +23,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ENGINES = ("sqlite", "postgresql", "mysql")
+# Engines reached over the network: what outage, lock and plan tests need.
+SERVER_ENGINES = ("postgresql", "mysql")
 
 ENV = {
     "postgresql": "FREEZER_TEST_POSTGRES_URL",
@@ -41,6 +43,17 @@ class TestDatabase:
     url: str
     _admin_url: str | None = None
     _name: str | None = None
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Migrate this database's schema to `revision` with Alembic."""
+        from freezer_api.storage import schema
+        from freezer_api.storage.engine import make_engine
+
+        engine = make_engine(self.url)
+        try:
+            schema.upgrade(engine, revision)
+        finally:
+            engine.dispose()
 
     def drop(self) -> None:
         if self._admin_url is None:
