@@ -9,7 +9,7 @@ stored JSON text, so lists and GETs are served without re-encoding them.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, Sequence
 
 import orjson
 from sqlalchemy import Connection, and_, delete, insert, or_, update
@@ -91,20 +91,33 @@ class DocumentRepository:
     # -- writes -------------------------------------------------------------
 
     def insert(self, project_id: str, doc_id: str, user_id: str, doc: dict) -> StoredDocument:
-        raw = orjson.dumps(doc).decode()
-        values: dict[str, Any] = {
+        return self.insert_many(project_id, user_id, [(doc_id, doc)])[0]
+
+    def insert_many(self, project_id: str, user_id: str, docs: Sequence[tuple[str, dict]]) -> list[StoredDocument]:
+        """Insert new documents of one project and their terms: two statements where the engine allows."""
+        t = self.t.table
+        rows = [self._row(project_id, doc_id, user_id, doc) for doc_id, doc in docs]
+        if len(rows) > 1 and self.conn.dialect.insert_executemany_returning_sort_by_parameter_order:
+            statement = insert(t).returning(t.c.seq, sort_by_parameter_order=True)
+            seqs = list(self.conn.execute(statement, rows).scalars())
+        else:  # MySQL has no INSERT ... RETURNING
+            seqs = [self.conn.execute(insert(t).values(**row)).inserted_primary_key[0] for row in rows]
+        terms = [row for seq, (_, doc) in zip(seqs, docs) for row in _term_rows(seq, project_id, document_terms(doc))]
+        if terms:
+            self.conn.execute(insert(self.t.terms), terms)
+        return [StoredDocument(seq, project_id, 1, row["doc"]) for seq, row in zip(seqs, rows)]
+
+    def _row(self, project_id: str, doc_id: str, user_id: str, doc: dict) -> dict[str, Any]:
+        row: dict[str, Any] = {
             "project_id": project_id,
             self.t.id_column: doc_id,
             "user_id": user_id,
             "version": 1,
-            "doc": raw,
+            "doc": orjson.dumps(doc).decode(),
             "search_text": document_text(doc),
         }
-        values.update(self._derived(doc))
-        result = self.conn.execute(insert(self.t.table).values(**values))
-        seq = result.inserted_primary_key[0]
-        self._add_terms(seq, project_id, document_terms(doc))
-        return StoredDocument(seq, project_id, 1, raw)
+        row.update(self._derived(doc))
+        return row
 
     def replace(self, stored: StoredDocument, doc: dict) -> int:
         """Store new content for a document read in this transaction; the new version."""
@@ -137,10 +150,7 @@ class DocumentRepository:
 
     def _add_terms(self, seq: int, project_id: str, terms: set[Term]) -> None:
         if terms:
-            self.conn.execute(
-                insert(self.t.terms),
-                [{"doc_seq": seq, "name": n, "value": v, "project_id": project_id} for n, v in terms],
-            )
+            self.conn.execute(insert(self.t.terms), _term_rows(seq, project_id, terms))
 
     def _remove_terms(self, seq: int, terms: set[Term]) -> None:
         if not terms:
@@ -149,3 +159,7 @@ class DocumentRepository:
         self.conn.execute(
             delete(tt).where(tt.c.doc_seq == seq, or_(*[and_(tt.c.name == n, tt.c.value == v) for n, v in terms]))
         )
+
+
+def _term_rows(seq: int, project_id: str, terms: set[Term]) -> list[dict[str, Any]]:
+    return [{"doc_seq": seq, "name": name, "value": value, "project_id": project_id} for name, value in terms]
