@@ -29,6 +29,10 @@ def queries_for(tables: DocumentTables) -> Queries:
     return _QUERIES[tables.kind]
 
 
+# Term rows from which a bulk insert on PostgreSQL uses COPY.
+_COPY_AT_LEAST = 1000
+
+
 class VersionConflict(Exception):
     """The document changed since it was read; the transaction is retried."""
 
@@ -103,9 +107,22 @@ class DocumentRepository:
         else:  # MySQL has no INSERT ... RETURNING
             seqs = [self.conn.execute(insert(t).values(**row)).inserted_primary_key[0] for row in rows]
         terms = [row for seq, (_, doc) in zip(seqs, docs) for row in _term_rows(seq, project_id, document_terms(doc))]
-        if terms:
+        if len(terms) >= _COPY_AT_LEAST and self.conn.dialect.name == "postgresql":
+            self._copy_terms(terms)
+        elif terms:
             self.conn.execute(insert(self.t.terms), terms)
         return [StoredDocument(seq, project_id, 1, row["doc"]) for seq, row in zip(seqs, rows)]
+
+    def _copy_terms(self, terms: list[dict[str, Any]]) -> None:
+        """PostgreSQL: COPY the terms in, many times faster than row-by-row INSERTs."""
+        columns = ("doc_seq", "name", "value", "project_id")
+        cursor = self.conn.connection.dbapi_connection.cursor()
+        try:
+            with cursor.copy(f"COPY {self.t.terms.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for term in terms:
+                    copy.write_row([term[column] for column in columns])
+        finally:
+            cursor.close()
 
     def _row(self, project_id: str, doc_id: str, user_id: str, doc: dict) -> dict[str, Any]:
         row: dict[str, Any] = {

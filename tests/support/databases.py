@@ -82,7 +82,12 @@ def create_database(engine_name: str, tmp_dir: Path) -> TestDatabase:
     admin_url = server_url(engine_name)
     if not admin_url:
         skip_or_fail_missing(engine_name)
-    name = f"freezer_test_{uuid.uuid4().hex[:12]}"
+    return create_server_database(engine_name, admin_url)
+
+
+def create_server_database(engine_name: str, admin_url: str, prefix: str = "freezer_test") -> TestDatabase:
+    """A new, uniquely named database on the server `admin_url` connects to."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     if engine_name == "mysql":
         _administer(engine_name, admin_url, f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
     else:
