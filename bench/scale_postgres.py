@@ -3,11 +3,12 @@
 
 For each size: create a fresh database on the server, load that many backups
 of one project (100 distinct backup names, metadata as freezer-agent reports
-it) through DocumentRepository.insert_many, VACUUM ANALYZE, start a real
-freezer-api process (noauth, 2 workers) and measure GET-by-id, list
-(limit=10&offset=0) and search by backup_name at concurrency 1 and 16; then
-stop the server and drop the database. Results are printed as a Markdown
-table and written as JSON under bench/results/.
+it) through DocumentRepository.insert_many, VACUUM ANALYZE, and start a real
+freezer-api process (noauth, 2 workers) over it. Then measure GET-by-id, list
+(limit=10&offset=0) and search by backup_name at concurrency 1 and 16, in
+rounds alternating between the sizes (so other load on the machine hits them
+alike). Finally stop the servers and drop the databases. Results are printed
+as a Markdown table and written as JSON under bench/results/.
 
     .venv/bin/python bench/scale_postgres.py                       # 10k and 1M
     .venv/bin/python bench/scale_postgres.py --sizes 10000 --requests 200
@@ -127,8 +128,8 @@ def requests_for(case: str, ids: list[str], rng: random.Random):
     return "GET", f"{path}?limit=10&offset=0", orjson.dumps(search)
 
 
-def measure(base_url: str, case: str, ids: list[str], *, concurrency: int, requests: int) -> dict:
-    """Latencies (ms) of `requests` requests sent by `concurrency` keep-alive clients."""
+def measure(base_url: str, case: str, ids: list[str], *, concurrency: int, requests: int) -> tuple[list[float], float]:
+    """Latencies (ms) of `requests` requests sent by `concurrency` keep-alive clients, and the seconds taken."""
     host, port = urlsplit(base_url).hostname, urlsplit(base_url).port
     per_client = max(1, requests // concurrency)
     start = threading.Barrier(concurrency)
@@ -164,7 +165,7 @@ def measure(base_url: str, case: str, ids: list[str], *, concurrency: int, reque
     wall = time.perf_counter() - began
     if errors:
         raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[0]}")
-    return summary(latencies, wall)
+    return latencies, wall
 
 
 def send(connection: http.client.HTTPConnection, method: str, path: str, body: bytes | None) -> int:
@@ -181,36 +182,58 @@ def summary(latencies: list[float], wall: float) -> dict:
             "max": ordered[-1], "throughput": len(ordered) / wall}
 
 
-def run_size(admin_url: str, count: int, args) -> dict:
-    print(f"== {count:,} backups", flush=True)
-    workdir = Path(tempfile.mkdtemp(prefix=f"freezer-bench-{count}-"))
-    db = databases.create_server_database("postgresql", admin_url, prefix="freezer_bench")
-    server = None
-    store = None
-    try:
-        db.upgrade()
-        store = Store(make_engine(db.url))
-        load_seconds = load(store, count)
-        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+class Catalog:
+    """One size: its database, loaded and analysed, and a server over it."""
+
+    def __init__(self, admin_url: str, count: int):
+        self.count = count
+        self.db = databases.create_server_database("postgresql", admin_url, prefix="freezer_bench")
+        self.store: Store | None = None
+        self.server = None
+        self.result: dict = {"backups": count, "latency": {}}
+
+    def load(self) -> None:
+        print(f"== loading {self.count:,} backups", flush=True)
+        self.db.upgrade()
+        self.store = Store(make_engine(self.db.url))
+        self.result["load_seconds"] = round(load(self.store, self.count))
+        with self.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
-        ids = sample_backup_ids(store, count)
-        result = {"backups": count, "load_seconds": round(load_seconds), "database_size": database_size(store),
-                  "plans": explain(store, ids[0]), "latency": {}}
-        print(f"  database size {result['database_size']}", flush=True)
-        server = start_server(workdir, database_url=db.url, auth_strategy="noauth", workers=args.workers)
-        for concurrency in args.concurrency:
-            for case in ("get", "list", "search"):
-                figures = measure(server.url, case, ids, concurrency=concurrency, requests=args.requests)
-                result["latency"][f"{case} c{concurrency}"] = figures
-                print(f"  {case:6} c{concurrency:<3} p50 {figures['p50']:7.2f} ms  p90 {figures['p90']:7.2f} ms  "
-                      f"p99 {figures['p99']:7.2f} ms  {figures['throughput']:7.0f} req/s", flush=True)
-        return result
-    finally:
-        if server is not None:
-            server.stop()
-        if store is not None:
-            store.dispose()
-        db.drop()
+        self.ids = sample_backup_ids(self.store, self.count)
+        self.result["database_size"] = database_size(self.store)
+        self.result["plans"] = explain(self.store, self.ids[0])
+        print(f"  database size {self.result['database_size']}", flush=True)
+
+    def serve(self, workers: int) -> None:
+        workdir = Path(tempfile.mkdtemp(prefix=f"freezer-bench-{self.count}-"))
+        self.server = start_server(workdir, database_url=self.db.url, auth_strategy="noauth", workers=workers)
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+        if self.store is not None:
+            self.store.dispose()
+        self.db.drop()
+
+
+def compare(catalogs: list[Catalog], args) -> None:
+    """Measure every case on every size in alternating rounds, so load on the machine hits all sizes alike."""
+    rounds = 4
+    for concurrency in args.concurrency:
+        for case in ("get", "list", "search"):
+            samples = {catalog.count: ([], 0.0) for catalog in catalogs}
+            for _ in range(rounds):
+                for catalog in catalogs:
+                    latencies, wall = measure(catalog.server.url, case, catalog.ids, concurrency=concurrency,
+                                              requests=args.requests // rounds)
+                    previous, seconds = samples[catalog.count]
+                    samples[catalog.count] = (previous + latencies, seconds + wall)
+            for catalog in catalogs:
+                figures = summary(*samples[catalog.count])
+                catalog.result["latency"][f"{case} c{concurrency}"] = figures
+                print(f"  {catalog.count:>9,} {case:6} c{concurrency:<3} p50 {figures['p50']:7.2f} ms  "
+                      f"p90 {figures['p90']:7.2f} ms  p99 {figures['p99']:7.2f} ms  "
+                      f"{figures['throughput']:7.0f} req/s", flush=True)
 
 
 def markdown(results: list[dict]) -> str:
@@ -229,12 +252,23 @@ def main() -> None:
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
                         help="a PostgreSQL URL whose user may create databases (default: %(default)s)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
-    parser.add_argument("--requests", type=int, default=400, help="measured requests per case")
+    parser.add_argument("--requests", type=int, default=1000, help="measured requests per case and size")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
     parser.add_argument("--workers", type=int, default=2, help="freezer-api worker processes")
     args = parser.parse_args()
 
-    results = [run_size(args.server, count, args) for count in args.sizes]
+    catalogs: list[Catalog] = []
+    try:
+        for count in args.sizes:
+            catalogs.append(Catalog(args.server, count))
+            catalogs[-1].load()
+        for catalog in catalogs:
+            catalog.serve(args.workers)
+        compare(catalogs, args)
+    finally:
+        for catalog in catalogs:
+            catalog.close()
+    results = [catalog.result for catalog in catalogs]
     out = REPO / "bench" / "results" / f"scale_postgres-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
