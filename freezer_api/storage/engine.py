@@ -20,8 +20,8 @@ _MYSQL = ("mysql", "mariadb")
 _DRIVERS = {"postgresql": ("psycopg", "postgresql"), "mysql": ("pymysql", "mysql"), "mariadb": ("pymysql", "mysql")}
 
 
-class DriverMissing(RuntimeError):
-    """The database URL names a driver this installation lacks."""
+class UnusableDriver(RuntimeError):
+    """The database URL names a driver this release does not use, or one not installed."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def parse_database_url(url: str) -> URL:
     if backend in _DRIVERS and "+" not in parsed.drivername:
         parsed = parsed.set(drivername=f"{backend}+{_DRIVERS[backend][0]}")
     elif backend in _DRIVERS and driver != _DRIVERS[backend][0]:
-        raise DriverMissing(
+        raise UnusableDriver(
             f"unsupported driver {parsed.drivername!r}: use {backend}+{_DRIVERS[backend][0]}://..."
         )
     return parsed
@@ -87,7 +87,7 @@ def _server_engine(url: URL, options: EngineOptions, **kwargs: Any) -> Engine:
         )
     except ModuleNotFoundError as error:
         extra = _DRIVERS[url.get_backend_name()][1]
-        raise DriverMissing(
+        raise UnusableDriver(
             f"{url.drivername} needs the {error.name} driver: pip install 'freezer-api[{extra}]'"
         ) from error
 
