@@ -51,6 +51,7 @@ def start_server(
     database_url: str,
     auth_strategy: str = "token",
     workers: int = 2,
+    database_options: dict[str, object] | None = None,
     extra_config: str = "",
 ) -> LiveServer:
     """Write a config, start `freezer-api`, and return once it answers /healthcheck."""
@@ -59,6 +60,7 @@ def start_server(
     tokens = directory / "tokens.json"
     tokens.write_bytes(tokens_file_content())
     config = directory / "freezer-api.conf"
+    database = {"connection": database_url, **(database_options or {})}
     config.write_text(
         "[DEFAULT]\n"
         f"auth_strategy = {auth_strategy}\n"
@@ -66,8 +68,8 @@ def start_server(
         f"workers = {workers}\n"
         "log_level = WARNING\n"
         "[database]\n"
-        f"connection = {database_url}\n"
-        "[token_auth]\n"
+        + "".join(f"{name} = {value}\n" for name, value in database.items())
+        + "[token_auth]\n"
         f"tokens_file = {tokens}\n" + extra_config
     )
     log_file = directory / "server.log"
