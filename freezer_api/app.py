@@ -15,11 +15,11 @@ from freezer_api.api.resource import Edge
 from freezer_api.api.versions import VersionsResource
 from freezer_api.auth import make_authenticator, wrap_wsgi
 from freezer_api.auth.trusts import make_trust_broker
-from freezer_api.conf import paths
 from freezer_api.domain.services import Services
 from freezer_api.policies.enforcer import Authorizer
 from freezer_api.storage import schema
-from freezer_api.storage.engine import is_sqlite, make_engine, make_read_engine
+from freezer_api.storage.configured import configured_engine, engine_options
+from freezer_api.storage.engine import is_sqlite, make_read_engine
 from freezer_api.storage.store import Store
 
 LOG = logging.getLogger(__name__)
@@ -29,15 +29,9 @@ class SchemaNotCurrent(RuntimeError):
     pass
 
 
-def database_url(conf: cfg.ConfigOpts) -> str:
-    return conf.database.connection or paths.default_database_url()
-
-
 def create_store(conf: cfg.ConfigOpts, *, migrate_sqlite: bool = True) -> Store:
     """The store, with its schema current: SQLite is upgraded in place, others must be."""
-    db = conf.database
-    pool = dict(pool_size=db.pool_size, max_overflow=db.max_overflow, pool_timeout=db.pool_timeout)
-    engine = make_engine(database_url(conf), sqlite_busy_timeout=db.sqlite_busy_timeout, **pool)
+    engine = configured_engine(conf)
     if not schema.is_current(engine):
         if is_sqlite(engine) and migrate_sqlite:
             LOG.info("upgrading the SQLite schema of %s", engine.url.database)
@@ -47,7 +41,7 @@ def create_store(conf: cfg.ConfigOpts, *, migrate_sqlite: bool = True) -> Store:
                 f"the database schema is at {schema.current_revision(engine)}, this release needs "
                 f"{schema.head_revision()}: run 'freezer-manage db upgrade'"
             )
-    return Store(engine, read_engine=make_read_engine(engine, **pool), max_retries=db.max_retries)
+    return Store(engine, read_engine=make_read_engine(engine, engine_options(conf)), max_retries=conf.database.max_retries)
 
 
 def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None):

@@ -47,17 +47,8 @@ def make_conf(**groups) -> cfg.ConfigOpts:
 def app(database):
     """The app in process, over this engine's database, trusting identity headers."""
     conf = make_conf(DEFAULT={"auth_strategy": "noauth"}, database={"connection": database.url})
-    _migrate(database.url)
+    database.upgrade()
     return create_app(conf)
-
-
-def _migrate(url: str) -> None:
-    from freezer_api.storage import schema
-    from freezer_api.storage.engine import make_engine
-
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    engine.dispose()
 
 
 def new_project() -> str:
@@ -88,7 +79,7 @@ def transport(app) -> InProcess:
 @pytest.fixture(scope="session")
 def live_server(database, tmp_path_factory) -> LiveServer:
     """A real freezer-api process (2 workers, static tokens) over this engine's database."""
-    _migrate(database.url)
+    database.upgrade()
     server = start_server(tmp_path_factory.mktemp(f"server-{database.engine_name}"), database_url=database.url)
     yield server
     server.stop()

@@ -37,17 +37,11 @@ def _add_parsers(subparsers) -> None:
 COMMAND = cfg.SubCommandOpt("command", title="commands", handler=_add_parsers)
 
 
-def _engine(conf: cfg.ConfigOpts):
-    from freezer_api.app import database_url
-    from freezer_api.storage.engine import make_engine
-
-    return make_engine(database_url(conf))
-
-
 def db_command(conf: cfg.ConfigOpts) -> int:
     from freezer_api.storage import schema
+    from freezer_api.storage.configured import configured_engine
 
-    engine = _engine(conf)
+    engine = configured_engine(conf)
     action = conf.command.db_action
     if action == "upgrade":
         schema.upgrade(engine)

@@ -22,6 +22,21 @@ OPTS = [
         help="Seconds a request waits for a free connection before answering 503.",
     ),
     cfg.IntOpt(
+        "connect_timeout",
+        min=1,
+        default=5,
+        help="Seconds to establish a connection to PostgreSQL or MySQL; while the database "
+        "is unreachable, requests answer 503 after at most this long.",
+    ),
+    cfg.IntOpt(
+        "socket_timeout",
+        min=1,
+        default=30,
+        help="Seconds a PostgreSQL or MySQL connection may go without an answer before it is "
+        "considered dead (MySQL: read and write timeouts; PostgreSQL: TCP keepalives and "
+        "TCP user timeout). Also bounds the MySQL connection handshake.",
+    ),
+    cfg.IntOpt(
         "sqlite_busy_timeout",
         min=0,
         default=30,

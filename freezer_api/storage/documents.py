@@ -9,7 +9,7 @@ stored JSON text, so lists and GETs are served without re-encoding them.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, Sequence
 
 import orjson
 from sqlalchemy import Connection, and_, delete, insert, or_, update
@@ -27,6 +27,10 @@ _QUERIES = {tables.kind: Queries(tables) for tables in ALL}
 
 def queries_for(tables: DocumentTables) -> Queries:
     return _QUERIES[tables.kind]
+
+
+# Term rows from which a bulk insert on PostgreSQL uses COPY.
+_COPY_AT_LEAST = 1000
 
 
 class VersionConflict(Exception):
@@ -114,22 +118,57 @@ class DocumentRepository:
         self, project_id: str, doc_id: str, user_id: str, doc: dict, attributes: dict | None = None
     ) -> StoredDocument:
         """Add a document; `attributes` sets the kind's attribute columns."""
-        raw = orjson.dumps(doc).decode()
-        values: dict[str, Any] = {
+        return self.insert_many(project_id, user_id, [(doc_id, doc)], [attributes])[0]
+
+    def insert_many(
+        self,
+        project_id: str,
+        user_id: str,
+        docs: Sequence[tuple[str, dict]],
+        attributes: Sequence[dict | None] | None = None,
+    ) -> list[StoredDocument]:
+        """Insert new documents of one project and their terms: two statements where the engine allows."""
+        t = self.t.table
+        attributes = attributes or [None] * len(docs)
+        rows = [self._row(project_id, doc_id, user_id, doc, attrs) for (doc_id, doc), attrs in zip(docs, attributes)]
+        if len(rows) > 1 and self.conn.dialect.insert_executemany_returning_sort_by_parameter_order:
+            statement = insert(t).returning(t.c.seq, sort_by_parameter_order=True)
+            seqs = list(self.conn.execute(statement, rows).scalars())
+        else:  # MySQL has no INSERT ... RETURNING
+            seqs = [self.conn.execute(insert(t).values(**row)).inserted_primary_key[0] for row in rows]
+        terms = [row for seq, (_, doc) in zip(seqs, docs) for row in _term_rows(seq, project_id, document_terms(doc))]
+        if len(terms) >= _COPY_AT_LEAST and self.conn.dialect.name == "postgresql":
+            self._copy_terms(terms)
+        elif terms:
+            self.conn.execute(insert(self.t.terms), terms)
+        return [
+            StoredDocument(seq, project_id, 1, row["doc"], {name: row[name] for name in self.t.attributes})
+            for seq, row in zip(seqs, rows)
+        ]
+
+    def _copy_terms(self, terms: list[dict[str, Any]]) -> None:
+        """PostgreSQL: COPY the terms in, many times faster than row-by-row INSERTs."""
+        columns = ("doc_seq", "name", "value", "project_id")
+        cursor = self.conn.connection.dbapi_connection.cursor()
+        try:
+            with cursor.copy(f"COPY {self.t.terms.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for term in terms:
+                    copy.write_row([term[column] for column in columns])
+        finally:
+            cursor.close()
+
+    def _row(self, project_id: str, doc_id: str, user_id: str, doc: dict, attributes: dict | None) -> dict[str, Any]:
+        row: dict[str, Any] = {
             "project_id": project_id,
             self.t.id_column: doc_id,
             "user_id": user_id,
             "version": 1,
-            "doc": raw,
+            "doc": orjson.dumps(doc).decode(),
             "search_text": document_text(doc),
         }
-        values.update(self._derived(doc))
-        attributes = {name: (attributes or {}).get(name) for name in self.t.attributes}
-        values.update(attributes)
-        result = self.conn.execute(insert(self.t.table).values(**values))
-        seq = result.inserted_primary_key[0]
-        self._add_terms(seq, project_id, document_terms(doc))
-        return StoredDocument(seq, project_id, 1, raw, attributes)
+        row.update(self._derived(doc))
+        row.update({name: (attributes or {}).get(name) for name in self.t.attributes})
+        return row
 
     def replace(self, stored: StoredDocument, doc: dict) -> int:
         """Store new content for a document read in this transaction; the new version."""
@@ -162,10 +201,7 @@ class DocumentRepository:
 
     def _add_terms(self, seq: int, project_id: str, terms: set[Term]) -> None:
         if terms:
-            self.conn.execute(
-                insert(self.t.terms),
-                [{"doc_seq": seq, "name": n, "value": v, "project_id": project_id} for n, v in terms],
-            )
+            self.conn.execute(insert(self.t.terms), _term_rows(seq, project_id, terms))
 
     def _remove_terms(self, seq: int, terms: set[Term]) -> None:
         if not terms:
@@ -174,3 +210,7 @@ class DocumentRepository:
         self.conn.execute(
             delete(tt).where(tt.c.doc_seq == seq, or_(*[and_(tt.c.name == n, tt.c.value == v) for n, v in terms]))
         )
+
+
+def _term_rows(seq: int, project_id: str, terms: set[Term]) -> list[dict[str, Any]]:
+    return [{"doc_seq": seq, "name": name, "value": value, "project_id": project_id} for name, value in terms]

@@ -3,54 +3,128 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
 # Execution option asking for a transaction that will write (see _sqlite_begin).
 WRITE_OPTION = "freezer_write"
 
+_MYSQL = ("mysql", "mariadb")
 
-def make_engine(
-    url: str,
-    *,
-    pool_size: int = 8,
-    max_overflow: int = 16,
-    pool_timeout: int = 10,
-    sqlite_busy_timeout: int = 30,
-) -> Engine:
+# The driver each server engine runs on, and the extra that installs it.
+_DRIVERS = {"postgresql": ("psycopg", "postgresql"), "mysql": ("pymysql", "mysql"), "mariadb": ("pymysql", "mysql")}
+
+
+class UnusableDriver(RuntimeError):
+    """The database URL names a driver this release does not use, or one not installed."""
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How a worker process connects: pool sizes and network timeouts ([database] options)."""
+
+    pool_size: int = 8
+    max_overflow: int = 16
+    pool_timeout: int = 10  # seconds a request waits for a free pooled connection
+    connect_timeout: int = 5  # seconds to establish a connection
+    socket_timeout: int = 30  # seconds a connection may stay silent before it is given up
+    sqlite_busy_timeout: int = 30
+
+
+def parse_database_url(url: str) -> URL:
+    """Parse a [database] connection URL, choosing our driver when none is named."""
     parsed = make_url(url)
-    backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        return _sqlite_engine(url, sqlite_busy_timeout, pool_size, max_overflow, pool_timeout)
-    kwargs = dict(
-        pool_pre_ping=True,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
-        pool_timeout=pool_timeout,
-        pool_recycle=3600,
-    )
-    if backend in ("mysql", "mariadb"):
-        # READ COMMITTED: locking reads see the newest row, and no gap locks.
-        kwargs["isolation_level"] = "READ COMMITTED"
-        kwargs["connect_args"] = {"charset": "utf8mb4"}
-    return create_engine(url, **kwargs)
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if backend in _DRIVERS and "+" not in parsed.drivername:
+        parsed = parsed.set(drivername=f"{backend}+{_DRIVERS[backend][0]}")
+    elif backend in _DRIVERS and driver != _DRIVERS[backend][0]:
+        raise UnusableDriver(
+            f"unsupported driver {parsed.drivername!r}: use {backend}+{_DRIVERS[backend][0]}://..."
+        )
+    return parsed
 
 
-def _sqlite_engine(url: str, busy_timeout: int, pool_size: int, max_overflow: int, pool_timeout: int) -> Engine:
-    parsed = make_url(url)
-    database = parsed.database
-    in_memory = not database or database == ":memory:" or parsed.query.get("mode") == "memory"
+def make_engine(url: str, options: EngineOptions = EngineOptions()) -> Engine:
+    """The engine of write transactions (and of reads on SQLite)."""
+    parsed = parse_database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, options)
+    # READ COMMITTED everywhere: locking reads see the newest row; on MySQL, no gap locks.
+    return _server_engine(parsed, options, isolation_level="READ COMMITTED")
+
+
+def make_read_engine(write_engine: Engine, options: EngineOptions = EngineOptions()) -> Engine:
+    """The engine whose pooled connections serve reads outside transactions.
+
+    SQLite connections already run each statement on its own, so reads share
+    the write engine. PostgreSQL and MySQL get a second pool in autocommit
+    mode: a read leaves no transaction to roll back when its connection
+    returns to the pool.
+    """
+    if is_sqlite(write_engine):
+        return write_engine
+    return _server_engine(write_engine.url, options, isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
+
+
+def _server_engine(url: URL, options: EngineOptions, **kwargs: Any) -> Engine:
+    try:
+        return create_engine(
+            url,
+            # A pooled connection is tested before use, so connections left
+            # dead by a database restart are replaced, not handed to requests.
+            pool_pre_ping=True,
+            pool_size=options.pool_size,
+            max_overflow=options.max_overflow,
+            pool_timeout=options.pool_timeout,
+            pool_recycle=3600,
+            connect_args=connect_args(url.get_backend_name(), options),
+            **kwargs,
+        )
+    except ModuleNotFoundError as error:
+        extra = _DRIVERS[url.get_backend_name()][1]
+        raise UnusableDriver(
+            f"{url.drivername} needs the {error.name} driver: pip install 'freezer-api[{extra}]'"
+        ) from error
+
+
+def connect_args(backend: str, options: EngineOptions) -> dict[str, Any]:
+    """Driver arguments that bound how long an unreachable database can hold a request."""
+    if backend in _MYSQL:
+        return {
+            "charset": "utf8mb4",
+            "connect_timeout": options.connect_timeout,
+            # PyMySQL also reads the server greeting under read_timeout.
+            "read_timeout": options.socket_timeout,
+            "write_timeout": options.socket_timeout,
+        }
+    # libpq: give up on a peer that stops acknowledging or answering keepalives.
+    idle = max(1, options.socket_timeout // 2)
+    return {
+        "connect_timeout": options.connect_timeout,
+        "keepalives": 1,
+        "keepalives_idle": idle,
+        "keepalives_interval": max(1, (options.socket_timeout - idle) // 3),
+        "keepalives_count": 3,
+        "tcp_user_timeout": options.socket_timeout * 1000,
+    }
+
+
+def _sqlite_engine(url: URL, options: EngineOptions) -> Engine:
+    database = url.database
+    in_memory = not database or database == ":memory:" or url.query.get("mode") == "memory"
     if not in_memory:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
-            connect_args={"timeout": busy_timeout, "check_same_thread": False},
-            pool_size=pool_size,
-            max_overflow=max_overflow,
-            pool_timeout=pool_timeout,
+            connect_args={"timeout": options.sqlite_busy_timeout, "check_same_thread": False},
+            pool_size=options.pool_size,
+            max_overflow=options.max_overflow,
+            pool_timeout=options.pool_timeout,
         )
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=NullPool)
@@ -76,30 +150,6 @@ def _sqlite_engine(url: str, busy_timeout: int, pool_size: int, max_overflow: in
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
-
-
-def make_read_engine(write_engine: Engine, *, pool_size: int = 8, max_overflow: int = 16, pool_timeout: int = 10) -> Engine:
-    """The engine whose pooled connections serve reads outside transactions.
-
-    SQLite connections already run each statement on its own, so reads share
-    the write engine. PostgreSQL and MySQL get a second pool in autocommit
-    mode: a read leaves no transaction to roll back when its connection
-    returns to the pool.
-    """
-    if is_sqlite(write_engine):
-        return write_engine
-    connect_args = {"charset": "utf8mb4"} if write_engine.dialect.name in ("mysql", "mariadb") else {}
-    return create_engine(
-        write_engine.url,
-        isolation_level="AUTOCOMMIT",
-        pool_reset_on_return=None,
-        pool_pre_ping=True,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
-        pool_timeout=pool_timeout,
-        pool_recycle=3600,
-        connect_args=connect_args,
-    )
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -89,16 +89,25 @@ class Store:
     @contextmanager
     def reading(self) -> Iterator[ReadUnit]:
         """A read-only unit of work (each statement sees committed data)."""
-        dbapi = self.read_engine.dialect.loaded_dbapi
-        with _database_errors():
-            connection = self.read_engine.raw_connection()
+        engine = self.read_engine
+        dbapi = engine.dialect.loaded_dbapi
+        # The pool and the raw connection raise the driver's own errors.
+        unreachable = (dbapi.OperationalError, dbapi.InterfaceError)
         try:
-            yield ReadUnit(connection, self.read_engine)
+            connection = engine.raw_connection()
+        except unreachable as error:
+            raise _unavailable(error) from error
+        except sa_exc.TimeoutError as error:
+            raise _overloaded(error) from error
+        try:
+            yield ReadUnit(connection, engine)
         except dbapi.Error as error:
-            if self.read_engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
+            disconnected = engine.dialect.is_disconnect(error, connection.dbapi_connection, None)
+            if disconnected:
                 connection.invalidate(error)
-            LOG.error("database error while reading: %s", error)
-            raise Unavailable("The database is unavailable; try again shortly.") from error
+            if disconnected or isinstance(error, unreachable):
+                raise _unavailable(error) from error
+            raise
         finally:
             connection.close()
 
@@ -147,12 +156,20 @@ def _database_errors() -> Iterator[None]:
         if _is_retryable(error):
             raise _Retry(error) from error
         if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError)) or error.connection_invalidated:
-            LOG.error("database unavailable: %s", error.orig)
-            raise Unavailable("The database is unavailable; try again shortly.") from error
+            raise _unavailable(error.orig) from error
         raise
     except sa_exc.TimeoutError as error:
-        LOG.error("no free database connection: %s", error)
-        raise Unavailable("The server is overloaded; try again shortly.") from error
+        raise _overloaded(error) from error
+
+
+def _unavailable(error: Exception) -> Unavailable:
+    LOG.error("database unavailable: %s", error)
+    return Unavailable("The database is unavailable; try again shortly.")
+
+
+def _overloaded(error: Exception) -> Unavailable:
+    LOG.error("no free database connection: %s", error)
+    return Unavailable("The server is overloaded; try again shortly.")
 
 
 def _is_retryable(error: sa_exc.DBAPIError) -> bool:

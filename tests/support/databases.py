@@ -23,6 +23,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ENGINES = ("sqlite", "postgresql", "mysql")
+# Engines reached over the network: what outage, lock and plan tests need.
+SERVER_ENGINES = ("postgresql", "mysql")
 
 ENV = {
     "postgresql": "FREEZER_TEST_POSTGRES_URL",
@@ -41,6 +43,17 @@ class TestDatabase:
     url: str
     _admin_url: str | None = None
     _name: str | None = None
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Migrate this database's schema to `revision` with Alembic."""
+        from freezer_api.storage import schema
+        from freezer_api.storage.engine import make_engine
+
+        engine = make_engine(self.url)
+        try:
+            schema.upgrade(engine, revision)
+        finally:
+            engine.dispose()
 
     def drop(self) -> None:
         if self._admin_url is None:
@@ -69,7 +82,12 @@ def create_database(engine_name: str, tmp_dir: Path) -> TestDatabase:
     admin_url = server_url(engine_name)
     if not admin_url:
         skip_or_fail_missing(engine_name)
-    name = f"freezer_test_{uuid.uuid4().hex[:12]}"
+    return create_server_database(engine_name, admin_url)
+
+
+def create_server_database(engine_name: str, admin_url: str, prefix: str = "freezer_test") -> TestDatabase:
+    """A new, uniquely named database on the server `admin_url` connects to."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     if engine_name == "mysql":
         _administer(engine_name, admin_url, f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
     else:

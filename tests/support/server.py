@@ -56,6 +56,7 @@ def start_server(
     database_url: str,
     auth_strategy: str = "token",
     workers: int = 2,
+    database_options: dict[str, object] | None = None,
     extra_config: str = "",
     tokens_file_mode: int = 0o600,
 ) -> LiveServer:
@@ -66,6 +67,7 @@ def start_server(
     tokens.write_bytes(tokens_file_content())
     tokens.chmod(tokens_file_mode)
     config = directory / "freezer-api.conf"
+    database = {"connection": database_url, **(database_options or {})}
     config.write_text(
         "[DEFAULT]\n"
         f"auth_strategy = {auth_strategy}\n"
@@ -73,8 +75,8 @@ def start_server(
         f"workers = {workers}\n"
         "log_level = WARNING\n"
         "[database]\n"
-        f"connection = {database_url}\n"
-        "[token_auth]\n"
+        + "".join(f"{name} = {value}\n" for name, value in database.items())
+        + "[token_auth]\n"
         f"tokens_file = {tokens}\n" + extra_config
     )
     log_file = directory / "server.log"
