@@ -10,7 +10,7 @@ from freezer_api.domain.schemas.common import ACTIONS, ENGINES, MODES, STORAGES
 from freezer_api.domain.search import SearchQuery, parse_search
 from freezer_api.domain.validation import require_object, validate
 from freezer_api.storage.documents_types import Scope, StoredDocument
-from freezer_api.storage.store import ReadUnit, Store, UnitOfWork
+from freezer_api.storage.store import Store, UnitOfWork
 
 # Capability lists a registration may omit, with what an omitted one means.
 CAPABILITIES = {

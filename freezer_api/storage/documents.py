@@ -8,7 +8,6 @@ stored JSON text, so lists and GETs are served without re-encoding them.
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any, Sequence
 
 import orjson
