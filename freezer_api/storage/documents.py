@@ -1,9 +1,10 @@
-"""The repositories of one document kind.
+"""The repository of one document kind, on a pooled DBAPI connection.
 
-DocumentRepository works inside a write transaction (a SQLAlchemy
-Connection); DocumentReader serves reads on a pooled DBAPI connection with
-statements compiled once (see queries.py). Both hand documents back as the
-stored JSON text, so lists and GETs are served without re-encoding them.
+Statements are compiled once per dialect (queries.py) and run with the
+driver's own cursor. Inside a write transaction (Store.atomic) a repository
+reads, locks and writes; in a read unit (Store.reading) it only reads.
+Documents come back as the stored JSON text, so lists and GETs are served
+without decoding and re-encoding them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import orjson
-from sqlalchemy import Connection, and_, delete, insert, or_, update
 from sqlalchemy.engine import Dialect
 
 from freezer_api.domain.search import SearchQuery, Term, document_terms, document_text
@@ -19,7 +19,7 @@ from freezer_api.storage.documents_types import Scope, StoredDocument
 from freezer_api.storage.queries import CompiledQuery, Queries
 from freezer_api.storage.tables import ALL, DocumentTables
 
-__all__ = ["DocumentReader", "DocumentRepository", "Scope", "StoredDocument", "VersionConflict", "queries_for"]
+__all__ = ["DocumentRepository", "Scope", "StoredDocument", "VersionConflict", "queries_for"]
 
 _QUERIES = {tables.kind: Queries(tables) for tables in ALL}
 
@@ -36,19 +36,24 @@ class VersionConflict(Exception):
     """The document changed since it was read; the transaction is retried."""
 
 
+class ReadOnly(Exception):
+    """A write attempted in a read unit: a bug in the caller."""
+
+
 def _stored(tables: DocumentTables, row) -> StoredDocument:
     """A document from a (seq, project_id, version, doc, *attributes) row."""
     return StoredDocument(row[0], row[1], row[2], row[3], dict(zip(tables.attributes, row[4:])))
 
 
-class DocumentReader:
-    """Reads of one document kind on a DBAPI connection (no transaction of ours)."""
-
-    def __init__(self, dbapi_connection, dialect: Dialect, tables: DocumentTables):
+class DocumentRepository:
+    def __init__(self, dbapi_connection, dialect: Dialect, tables: DocumentTables, *, writable: bool):
         self.dbapi_connection = dbapi_connection
         self.dialect = dialect
         self.t = tables
         self.q = queries_for(tables)
+        self.writable = writable
+
+    # -- statements -------------------------------------------------------
 
     def _rows(self, query: CompiledQuery, values: dict[str, Any]) -> list[tuple]:
         sql, parameters = query.parameters(self.dialect, values)
@@ -59,12 +64,41 @@ class DocumentReader:
         finally:
             cursor.close()
 
+    def _execute(self, query: CompiledQuery, values: dict[str, Any]) -> int:
+        """Run a write; the number of rows it changed."""
+        if not self.writable:
+            raise ReadOnly(f"{self.t.kind}: writes need Store.atomic")
+        sql, parameters = query.parameters(self.dialect, values)
+        cursor = self.dbapi_connection.cursor()
+        try:
+            cursor.execute(sql, parameters)
+            return cursor.rowcount
+        finally:
+            cursor.close()
+
+    def _execute_many(self, query: CompiledQuery, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        if not self.writable:
+            raise ReadOnly(f"{self.t.kind}: writes need Store.atomic")
+        sql, parameters = query.many(self.dialect, rows)
+        cursor = self.dbapi_connection.cursor()
+        try:
+            cursor.executemany(sql, parameters)
+        finally:
+            cursor.close()
+
+    # -- reads (in a write transaction, `for_update` locks the rows read) --
+
     def get(self, project_id: str, doc_id: str, *, for_update: bool = False) -> StoredDocument | None:
-        rows = self._rows(self.q.get, {"project_id": project_id, "doc_id": doc_id})
+        query = self.q.get_for_update if for_update and self.writable else self.q.get
+        rows = self._rows(query, {"project_id": project_id, "doc_id": doc_id})
         return _stored(self.t, rows[0]) if rows else None
 
     def find_everywhere(self, doc_id: str, *, for_update: bool = False) -> list[StoredDocument]:
-        return [_stored(self.t, row) for row in self._rows(self.q.find_everywhere, {"doc_id": doc_id})]
+        """Documents with this id in any project, oldest first."""
+        query = self.q.find_everywhere_for_update if for_update and self.writable else self.q.find_everywhere
+        return [_stored(self.t, row) for row in self._rows(query, {"doc_id": doc_id})]
 
     def search(
         self, scope: Scope, query: SearchQuery, *, limit: int, offset: int, after_id: str | None = None
@@ -74,10 +108,6 @@ class DocumentReader:
         values["limit"], values["offset"] = limit, offset
         return [row[0] for row in self._rows(compiled, values)]
 
-    def central_client_ids(self, *, excluding_project: str) -> set[str]:
-        """Ids of the central clients of every other project (clients only)."""
-        return {row[0] for row in self._rows(self.q.central_ids, {"project_id": excluding_project})}
-
     def search_with_attributes(
         self, scope: Scope, query: SearchQuery, *, limit: int, offset: int, after_id: str | None = None
     ) -> list[tuple[str, dict]]:
@@ -86,30 +116,9 @@ class DocumentReader:
         values["limit"], values["offset"] = limit, offset
         return [(row[0], dict(zip(self.t.attributes, row[1:]))) for row in self._rows(compiled, values)]
 
-
-class DocumentRepository:
-    """Reads and writes of one document kind inside a write transaction."""
-
-    def __init__(self, conn: Connection, tables: DocumentTables):
-        self.conn = conn
-        self.t = tables
-        self.q = queries_for(tables)
-
-    # -- reads (they lock the rows they return when asked to) --------------
-
-    def get(self, project_id: str, doc_id: str, *, for_update: bool = False) -> StoredDocument | None:
-        query = self.q.get_for_update if for_update else self.q.get
-        row = self.conn.execute(query.statement, {"project_id": project_id, "doc_id": doc_id}).first()
-        return _stored(self.t, row) if row else None
-
-    def find_everywhere(self, doc_id: str, *, for_update: bool = False) -> list[StoredDocument]:
-        query = self.q.find_everywhere_for_update if for_update else self.q.find_everywhere
-        return [_stored(self.t, row) for row in self.conn.execute(query.statement, {"doc_id": doc_id})]
-
-    def search(self, scope: Scope, query: SearchQuery, *, limit: int, offset: int) -> list[str]:
-        compiled, values = self.q.search(scope, query)
-        values["limit"], values["offset"] = limit, offset
-        return list(self.conn.execute(compiled.statement, values).scalars())
+    def central_client_ids(self, *, excluding_project: str) -> set[str]:
+        """Ids of the central clients of every other project (clients only)."""
+        return {row[0] for row in self._rows(self.q.central_ids, {"project_id": excluding_project})}
 
     # -- writes -------------------------------------------------------------
 
@@ -126,90 +135,87 @@ class DocumentRepository:
         docs: Sequence[tuple[str, dict]],
         attributes: Sequence[dict | None] | None = None,
     ) -> list[StoredDocument]:
-        """Insert new documents of one project and their terms: two statements where the engine allows."""
-        t = self.t.table
+        """Insert new documents of one project, and their terms."""
         attributes = attributes or [None] * len(docs)
         rows = [self._row(project_id, doc_id, user_id, doc, attrs) for (doc_id, doc), attrs in zip(docs, attributes)]
-        if len(rows) > 1 and self.conn.dialect.insert_executemany_returning_sort_by_parameter_order:
-            statement = insert(t).returning(t.c.seq, sort_by_parameter_order=True)
-            seqs = list(self.conn.execute(statement, rows).scalars())
-        else:  # MySQL has no INSERT ... RETURNING
-            seqs = [self.conn.execute(insert(t).values(**row)).inserted_primary_key[0] for row in rows]
-        terms = [row for seq, (_, doc) in zip(seqs, docs) for row in _term_rows(seq, project_id, document_terms(doc))]
-        if len(terms) >= _COPY_AT_LEAST and self.conn.dialect.name == "postgresql":
+        seqs = [self._insert_row(row) for row in rows]
+        terms = [term for seq, (_, doc) in zip(seqs, docs) for term in _term_rows(seq, project_id, document_terms(doc))]
+        if len(terms) >= _COPY_AT_LEAST and self.dialect.name == "postgresql":
             self._copy_terms(terms)
-        elif terms:
-            self.conn.execute(insert(self.t.terms), terms)
+        else:
+            self._execute_many(self.q.insert_term, terms)
         return [
-            StoredDocument(seq, project_id, 1, row["doc"], {name: row[name] for name in self.t.attributes})
+            StoredDocument(seq, project_id, 1, row["v_doc"], {name: row[f"v_{name}"] for name in self.t.attributes})
             for seq, row in zip(seqs, rows)
         ]
+
+    def _insert_row(self, row: dict[str, Any]) -> int:
+        if not self.writable:
+            raise ReadOnly(f"{self.t.kind}: writes need Store.atomic")
+        returning = self.dialect.name == "postgresql"  # no lastrowid there
+        query = self.q.insert_row_returning if returning else self.q.insert_row
+        sql, parameters = query.parameters(self.dialect, row)
+        cursor = self.dbapi_connection.cursor()
+        try:
+            cursor.execute(sql, parameters)
+            return cursor.fetchone()[0] if returning else cursor.lastrowid
+        finally:
+            cursor.close()
 
     def _copy_terms(self, terms: list[dict[str, Any]]) -> None:
         """PostgreSQL: COPY the terms in, many times faster than row-by-row INSERTs."""
         columns = ("doc_seq", "name", "value", "project_id")
-        cursor = self.conn.connection.dbapi_connection.cursor()
+        cursor = self.dbapi_connection.cursor()
         try:
             with cursor.copy(f"COPY {self.t.terms.name} ({', '.join(columns)}) FROM STDIN") as copy:
                 for term in terms:
-                    copy.write_row([term[column] for column in columns])
+                    copy.write_row([term[f"v_{column}"] for column in columns])
         finally:
             cursor.close()
 
     def _row(self, project_id: str, doc_id: str, user_id: str, doc: dict, attributes: dict | None) -> dict[str, Any]:
         row: dict[str, Any] = {
-            "project_id": project_id,
-            self.t.id_column: doc_id,
-            "user_id": user_id,
-            "version": 1,
-            "doc": orjson.dumps(doc).decode(),
-            "search_text": document_text(doc),
+            "v_project_id": project_id,
+            f"v_{self.t.id_column}": doc_id,
+            "v_user_id": user_id,
+            "v_version": 1,
+            "v_doc": orjson.dumps(doc).decode(),
+            "v_search_text": document_text(doc),
         }
-        row.update(self._derived(doc))
-        row.update({name: (attributes or {}).get(name) for name in self.t.attributes})
+        for column, compute in self.t.derived.items():
+            row[f"v_{column}"] = compute(doc)
+        for name in self.t.attributes:
+            row[f"v_{name}"] = (attributes or {}).get(name)
         return row
 
     def replace(self, stored: StoredDocument, doc: dict) -> int:
         """Store new content for a document read in this transaction; the new version."""
-        t = self.t.table
         raw = orjson.dumps(doc).decode()
         version = stored.version + 1
-        values: dict[str, Any] = {"version": version, "doc": raw, "search_text": document_text(doc)}
-        values.update(self._derived(doc))
-        result = self.conn.execute(
-            update(t).where(t.c.seq == stored.seq, t.c.version == stored.version).values(**values)
-        )
-        if result.rowcount != 1:
+        values: dict[str, Any] = {
+            "seq": stored.seq,
+            "old_version": stored.version,
+            "v_version": version,
+            "v_doc": raw,
+            "v_search_text": document_text(doc),
+        }
+        for column, compute in self.t.derived.items():
+            values[f"v_{column}"] = compute(doc)
+        if self._execute(self.q.update_row, values) != 1:
             raise VersionConflict(f"{self.t.kind} {stored.seq} changed concurrently")
         # From the stored text: the caller may have changed stored.doc in place.
         old_terms = document_terms(orjson.loads(stored.raw))
         new_terms = document_terms(doc)
-        self._remove_terms(stored.seq, old_terms - new_terms)
-        self._add_terms(stored.seq, stored.project_id, new_terms - old_terms)
+        self._execute_many(self.q.delete_term, _term_rows(stored.seq, stored.project_id, old_terms - new_terms))
+        self._execute_many(self.q.insert_term, _term_rows(stored.seq, stored.project_id, new_terms - old_terms))
         stored.version, stored.raw = version, raw
         stored.__dict__["doc"] = doc
         return version
 
     def delete(self, stored: StoredDocument) -> None:
-        t = self.t.table
         # Terms go with the row (ON DELETE CASCADE).
-        self.conn.execute(delete(t).where(t.c.seq == stored.seq))
-
-    def _derived(self, doc: dict) -> dict[str, Any]:
-        return {column: compute(doc) for column, compute in self.t.derived.items()}
-
-    def _add_terms(self, seq: int, project_id: str, terms: set[Term]) -> None:
-        if terms:
-            self.conn.execute(insert(self.t.terms), _term_rows(seq, project_id, terms))
-
-    def _remove_terms(self, seq: int, terms: set[Term]) -> None:
-        if not terms:
-            return
-        tt = self.t.terms
-        self.conn.execute(
-            delete(tt).where(tt.c.doc_seq == seq, or_(*[and_(tt.c.name == n, tt.c.value == v) for n, v in terms]))
-        )
+        self._execute(self.q.delete_row, {"seq": stored.seq})
 
 
 def _term_rows(seq: int, project_id: str, terms: set[Term]) -> list[dict[str, Any]]:
-    return [{"doc_seq": seq, "name": name, "value": value, "project_id": project_id} for name, value in terms]
+    return [{"v_doc_seq": seq, "v_name": name, "v_value": value, "v_project_id": project_id} for name, value in terms]

@@ -1,10 +1,10 @@
-"""The SELECT statements of the repositories, built once and compiled once per dialect.
+"""The statements of the repositories, built once and compiled once per dialect.
 
-Statements are SQLAlchemy Core constructs with named bind parameters. Reads
-outside write transactions run their compiled SQL directly on a pooled DBAPI
-connection (see documents.DocumentReader): that skips the per-execution cost
-of SQLAlchemy's Connection layer, several times the cost of the query itself
-for the small indexed lookups the API serves most.
+Statements are SQLAlchemy Core constructs with named bind parameters; the
+repositories run their compiled SQL directly on pooled DBAPI connections
+(see documents.DocumentRepository). That skips the per-execution cost of
+SQLAlchemy's Connection layer, several times the cost of the statement
+itself for the small indexed reads and writes the API serves most.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, exists, or_, select
+from sqlalchemy import Select, and_, bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.expression import Executable
 
 from freezer_api.domain.search import SearchQuery
 from freezer_api.storage.documents_types import Scope
@@ -24,7 +25,7 @@ from freezer_api.storage.tables import DocumentTables
 class CompiledQuery:
     """A statement and its SQL text for each dialect it has run on."""
 
-    def __init__(self, statement: Select):
+    def __init__(self, statement: Executable):
         self.statement = statement
         self._rendered: dict[str, tuple[str, list[str] | None]] = {}
 
@@ -40,6 +41,13 @@ class CompiledQuery:
     def parameters(self, dialect: Dialect, values: dict[str, Any]) -> tuple[str, Any]:
         sql, names = self.render(dialect)
         return sql, ([values[name] for name in names] if names is not None else values)
+
+    def many(self, dialect: Dialect, rows: list[dict[str, Any]]) -> tuple[str, list]:
+        """The SQL and the parameters of each row, for executemany."""
+        sql, names = self.render(dialect)
+        if names is None:
+            return sql, rows
+        return sql, [[row[name] for name in names] for row in rows]
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,7 @@ class SearchShape:
 
 
 class Queries:
-    """Every read statement of one document kind."""
+    """Every statement of one document kind."""
 
     def __init__(self, tables: DocumentTables):
         self.tables = tables
@@ -74,8 +82,34 @@ class Queries:
             self.central_ids = CompiledQuery(
                 select(id_column).where(t.c.is_central.is_(True), t.c.project_id != bindparam("project_id"))
             )
+        self._add_writes(tables)
         self._searches: dict[SearchShape, CompiledQuery] = {}
         self._lock = threading.Lock()
+
+    def _add_writes(self, tables: DocumentTables) -> None:
+        t, terms = tables.table, tables.terms
+        # Every column but seq; bound as :v_<column>.
+        self.row_columns = [column.name for column in t.columns if column.name != "seq"]
+        new_row = insert(t).values({name: bindparam(f"v_{name}") for name in self.row_columns})
+        self.insert_row = CompiledQuery(new_row)
+        self.insert_row_returning = CompiledQuery(new_row.returning(t.c.seq))  # PostgreSQL: no lastrowid
+        changed = ["version", "doc", "search_text", *tables.derived]
+        self.changed_columns = changed
+        self.update_row = CompiledQuery(
+            update(t)
+            .where(t.c.seq == bindparam("seq"), t.c.version == bindparam("old_version"))
+            .values({name: bindparam(f"v_{name}") for name in changed})
+        )
+        self.delete_row = CompiledQuery(delete(t).where(t.c.seq == bindparam("seq")))
+        term_columns = ("doc_seq", "name", "value", "project_id")
+        self.insert_term = CompiledQuery(insert(terms).values({name: bindparam(f"v_{name}") for name in term_columns}))
+        self.delete_term = CompiledQuery(
+            delete(terms).where(
+                terms.c.doc_seq == bindparam("v_doc_seq"),
+                terms.c.name == bindparam("v_name"),
+                terms.c.value == bindparam("v_value"),
+            )
+        )
 
     def search(
         self, scope: Scope, query: SearchQuery, *, after_id: str | None = None, attributes: bool = False

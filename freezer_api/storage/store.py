@@ -1,4 +1,9 @@
-"""Units of work: reads on a pooled connection, writes in one retried transaction."""
+"""Units of work: reads on a pooled connection, writes in one retried transaction.
+
+Both run on the driver's own connection from SQLAlchemy's pool; driver
+errors become a retry (a conflict with another writer), a 503 (the database
+cannot be reached) or, for anything else, propagate as the bug they are.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,14 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import Callable, Iterator, TypeVar
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Dialect
 
 from freezer_api.domain.errors import Conflict, Unavailable
 from freezer_api.storage import tables
-from freezer_api.storage.documents import DocumentReader, DocumentRepository, VersionConflict
-from freezer_api.storage.engine import WRITE_OPTION, make_read_engine
+from freezer_api.storage.documents import DocumentRepository, VersionConflict
+from freezer_api.storage.engine import is_sqlite, make_read_engine
 
 LOG = logging.getLogger(__name__)
 
@@ -57,22 +63,31 @@ class _Repositories:
 class UnitOfWork(_Repositories):
     """The repositories of every document kind, inside one write transaction."""
 
-    def __init__(self, conn: Connection):
-        self.conn = conn
+    def __init__(self, dbapi_connection, dialect: Dialect):
+        self.dbapi_connection = dbapi_connection
+        self.dialect = dialect
 
     def _make(self, kind: tables.DocumentTables) -> DocumentRepository:
-        return DocumentRepository(self.conn, kind)
+        return DocumentRepository(self.dbapi_connection, self.dialect, kind, writable=True)
+
+    def execute(self, sql: str) -> None:
+        """Run one SQL statement in this transaction (session settings, tests)."""
+        cursor = self.dbapi_connection.cursor()
+        try:
+            cursor.execute(sql)
+        finally:
+            cursor.close()
 
 
 class ReadUnit(_Repositories):
     """Read-only repositories on one pooled DBAPI connection."""
 
-    def __init__(self, dbapi_connection, engine: Engine):
+    def __init__(self, dbapi_connection, dialect: Dialect):
         self.dbapi_connection = dbapi_connection
-        self.dialect = engine.dialect
+        self.dialect = dialect
 
-    def _make(self, kind: tables.DocumentTables) -> DocumentReader:
-        return DocumentReader(self.dbapi_connection, self.dialect, kind)
+    def _make(self, kind: tables.DocumentTables) -> DocumentRepository:
+        return DocumentRepository(self.dbapi_connection, self.dialect, kind, writable=False)
 
 
 class Store:
@@ -90,24 +105,14 @@ class Store:
     def reading(self) -> Iterator[ReadUnit]:
         """A read-only unit of work (each statement sees committed data)."""
         engine = self.read_engine
-        dbapi = engine.dialect.loaded_dbapi
-        # The pool and the raw connection raise the driver's own errors.
-        unreachable = (dbapi.OperationalError, dbapi.InterfaceError)
+        connection = _checkout(engine)
         try:
-            connection = engine.raw_connection()
-        except unreachable as error:
-            raise _unavailable(error) from error
-        except sa_exc.TimeoutError as error:
-            raise _overloaded(error) from error
-        try:
-            yield ReadUnit(connection, engine)
-        except dbapi.Error as error:
-            disconnected = engine.dialect.is_disconnect(error, connection.dbapi_connection, None)
-            if disconnected:
-                connection.invalidate(error)
-            if disconnected or isinstance(error, unreachable):
-                raise _unavailable(error) from error
-            raise
+            yield ReadUnit(connection, engine.dialect)
+        except engine.dialect.loaded_dbapi.Error as error:
+            failure = _failure(error, engine, connection)
+            if failure is None or isinstance(failure, _Retry):
+                raise
+            raise failure from error
         finally:
             connection.close()
 
@@ -120,46 +125,82 @@ class Store:
         attempt = 0
         while True:
             try:
-                with _database_errors():
-                    with self.engine.connect() as conn:
-                        conn = conn.execution_options(**{WRITE_OPTION: True})
-                        with conn.begin():
-                            return change(UnitOfWork(conn))
+                return self._transaction(change)
             except _Retry as retry:
                 attempt += 1
                 if attempt > self.max_retries:
                     LOG.warning("giving up after %d attempts: %s", attempt, retry.cause)
-                    if isinstance(retry.cause, sa_exc.IntegrityError):
+                    if isinstance(retry.cause, self.engine.dialect.loaded_dbapi.IntegrityError):
                         raise Conflict("The document was changed by another request; try again.") from None
                     raise Unavailable("The database is busy; try again.") from None
                 LOG.debug("retrying transaction (attempt %d): %s", attempt, retry.cause)
                 time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
+
+    def _transaction(self, change: Callable[[UnitOfWork], T]) -> T:
+        engine = self.engine
+        connection = _checkout(engine)
+        try:
+            if is_sqlite(engine):
+                # Take the write lock now: two writers never both read and
+                # then fail to upgrade their locks.
+                connection.cursor().execute("BEGIN IMMEDIATE")
+            result = change(UnitOfWork(connection, engine.dialect))
+            connection.commit()
+            return result
+        except engine.dialect.loaded_dbapi.Error as error:
+            _rollback_quietly(connection)
+            failure = _failure(error, engine, connection)
+            if failure is None:
+                raise
+            raise failure from error
+        except VersionConflict as conflict:
+            _rollback_quietly(connection)
+            raise _Retry(conflict) from conflict
+        except BaseException:
+            _rollback_quietly(connection)
+            raise
+        finally:
+            connection.close()
+
+
+def _checkout(engine: Engine):
+    """A pooled DBAPI connection; 503 when the database cannot be reached."""
+    dbapi = engine.dialect.loaded_dbapi
+    try:
+        return engine.raw_connection()
+    except (dbapi.OperationalError, dbapi.InterfaceError, sa_exc.DBAPIError) as error:
+        raise _unavailable(error) from error
+    except sa_exc.TimeoutError as error:
+        raise _overloaded(error) from error
+
+
+def _rollback_quietly(connection) -> None:
+    try:
+        connection.rollback()
+    except Exception:  # the connection may be the thing that failed
+        LOG.debug("rollback failed", exc_info=True)
+
+
+def _failure(error: Exception, engine: Engine, connection) -> Exception | None:
+    """What a driver error means for the caller: a retry, a 503, or None (a bug: re-raise)."""
+    dbapi = engine.dialect.loaded_dbapi
+    if isinstance(error, dbapi.IntegrityError):
+        # A concurrent insert of the same id: the retry sees the winner's row.
+        return _Retry(error)
+    if _is_retryable(error):
+        return _Retry(error)
+    disconnected = engine.dialect.is_disconnect(error, connection.dbapi_connection, None)
+    if disconnected:
+        connection.invalidate(error)
+    if disconnected or isinstance(error, (dbapi.OperationalError, dbapi.InterfaceError)):
+        return _unavailable(error)
+    return None
 
 
 class _Retry(Exception):
     def __init__(self, cause: Exception):
         super().__init__(str(cause))
         self.cause = cause
-
-
-@contextmanager
-def _database_errors() -> Iterator[None]:
-    """Turn driver errors into retries or a 503-style Unavailable."""
-    try:
-        yield
-    except VersionConflict as error:
-        raise _Retry(error) from error
-    except sa_exc.IntegrityError as error:
-        # A concurrent insert of the same id: the retry sees the winner's row.
-        raise _Retry(error) from error
-    except sa_exc.DBAPIError as error:
-        if _is_retryable(error):
-            raise _Retry(error) from error
-        if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError)) or error.connection_invalidated:
-            raise _unavailable(error.orig) from error
-        raise
-    except sa_exc.TimeoutError as error:
-        raise _overloaded(error) from error
 
 
 def _unavailable(error: Exception) -> Unavailable:
@@ -172,8 +213,7 @@ def _overloaded(error: Exception) -> Unavailable:
     return Unavailable("The server is overloaded; try again shortly.")
 
 
-def _is_retryable(error: sa_exc.DBAPIError) -> bool:
-    orig = error.orig
+def _is_retryable(orig: Exception) -> bool:
     if isinstance(orig, sqlite3.OperationalError):
         return "locked" in str(orig) or "busy" in str(orig)
     sqlstate = getattr(orig, "sqlstate", None)

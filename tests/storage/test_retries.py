@@ -84,7 +84,7 @@ def test_a_serialization_failure_is_retried(server_store):
     def change(uow: UnitOfWork) -> None:
         nonlocal attempts
         attempts += 1
-        uow.conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        uow.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         uow.backups.get(project, a)  # the transaction's snapshot is taken here
         if attempts == 1:
             snapshot_taken.set()
@@ -118,7 +118,7 @@ def test_a_lock_wait_timeout_is_retried(server_store):
         attempts += 1
         if attempts > 1:
             waiter_retrying.set()
-        uow.conn.exec_driver_sql("SET SESSION innodb_lock_wait_timeout = 1")
+        uow.execute("SET SESSION innodb_lock_wait_timeout = 1")
         touch(uow, uow.backups.get(project, a, for_update=True), "waiter")
 
     with ThreadPoolExecutor(1) as pool:

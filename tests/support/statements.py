@@ -16,22 +16,22 @@ class Statement:
     values: dict[str, Any]
 
     def sql(self, dialect) -> tuple[str, Any]:
-        """The SQL text and parameters as DocumentReader sends them on `dialect`."""
+        """The SQL text and parameters as DocumentRepository sends them on `dialect`."""
         return self.query.parameters(dialect, self.values)
 
 
 @contextmanager
 def recorded_statements() -> Iterator[list[Statement]]:
-    """Every statement reads send (they all go through DocumentReader._rows)."""
+    """Every SELECT the repositories send (they all go through DocumentRepository._rows)."""
     statements: list[Statement] = []
-    original = documents.DocumentReader._rows
+    original = documents.DocumentRepository._rows
 
     def record(reader, query, values):
         statements.append(Statement(query, dict(values)))
         return original(reader, query, values)
 
-    documents.DocumentReader._rows = record
+    documents.DocumentRepository._rows = record
     try:
         yield statements
     finally:
-        documents.DocumentReader._rows = original
+        documents.DocumentRepository._rows = original
