@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from freezer_api.context import RequestContext
 from freezer_api.domain.documents import DocumentService
-from freezer_api.domain.ids import new_id
+from freezer_api.domain.ids import is_storable_key, new_id
 from freezer_api.domain.schemas import backups as schemas
 from freezer_api.domain.validation import require_object, validate
 from freezer_api.storage.store import UnitOfWork
@@ -16,6 +16,8 @@ class Backups(DocumentService):
     kind = "backups"
     noun = "backup"
     time_bounds = True
+    # v1 backup ids are composed from the metadata: they follow no pattern.
+    possible_id = staticmethod(is_storable_key)
 
     def create(self, ctx: RequestContext, project_id: str, body) -> str:
         metadata = dict(require_object(body))

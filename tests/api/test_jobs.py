@@ -141,10 +141,11 @@ def test_a_reference_to_a_stored_action_takes_its_definition(api, project, clien
     assert len(actions_of(api, project)) == 1
 
 
-def test_a_reference_to_a_missing_action_is_400_and_creates_nothing(api, project, client_id):
+def test_a_reference_to_a_missing_action_is_422_and_creates_nothing(api, project, client_id):
+    # Contract 0.5: a job referencing an unknown action id is 422, like an unknown client.
     doc = job(client_id)
     doc["job_actions"] = [{"freezer_action": freezer_action()}, {"action_id": "no-such-action"}]
-    assert api.post(jobs_path(project), doc).status == 400
+    assert api.post(jobs_path(project), doc).status == 422
     assert actions_of(api, project) == []
 
 

@@ -1,5 +1,7 @@
 """Backup metadata bodies (contract 2.1, 4.1)."""
 
+from freezer_api.domain.schemas.common import OWNER_FIELDS, STORED_ID, VERSION
+
 BACKUP_STATUSES = ["creating", "available", "error", "deleting", "deleted"]
 
 _NAME = {"type": "string", "minLength": 1}
@@ -25,5 +27,19 @@ PATCH = {
             "properties": {"container": _NAME, "hostname": _NAME, "backup_name": _NAME},
         },
     },
+    "additionalProperties": True,
+}
+
+# A backup as the API returns it (contract 4.1).
+DOCUMENT = {
+    "type": "object",
+    "properties": {
+        "backup_id": STORED_ID,
+        **OWNER_FIELDS,
+        "status": {"enum": BACKUP_STATUSES},
+        "backup_metadata": {"type": "object", "description": "the metadata the agent reported, as sent"},
+        "_version": VERSION,
+    },
+    "required": ["backup_id", "project_id", "user_id", "status", "backup_metadata"],
     "additionalProperties": True,
 }
