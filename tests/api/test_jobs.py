@@ -277,6 +277,32 @@ def test_patch_with_job_actions_deduplicates_and_rechecks_the_client(api, projec
     assert len(actions_of(api, project)) == 2
 
 
+def test_a_rejected_patch_that_fails_after_storing_actions_leaves_no_trace(api, project, client_id):
+    # The new actions are written, then the client check refuses the job:
+    # the whole transaction goes, the job keeps its version and definition.
+    job_id = create(api, project, job(client_id))
+    path = f"{jobs_path(project)}/{job_id}"
+    before = api.get(path).json()
+    actions_before = actions_of(api, project)
+    for bad in (
+        {"client_id": "ghost.example.com", "job_actions": [{"freezer_action": freezer_action(backup_name="new")}]},
+        {"job_actions": [{"freezer_action": freezer_action(backup_name="ok")}, {"action_id": "no-such-action"}]},
+        {"job_actions": [{"freezer_action": freezer_action()}, {"freezer_action": freezer_action(storage="tape")}]},
+    ):
+        assert api.patch(path, bad).status == 422, bad
+    assert api.get(path).json() == before
+    assert actions_of(api, project) == actions_before
+
+
+def test_a_rejected_create_or_replace_writes_neither_job_nor_actions(api, project, client_id):
+    path = f"{jobs_path(project)}/chosen"
+    doc = job(client_id, freezer_action(backup_name="first"), freezer_action(mode="cinder"))
+    assert api.post(path, doc).status == 422
+    assert api.put(path, doc).status == 422
+    assert api.get(path).status == 404
+    assert actions_of(api, project) == []
+
+
 def test_patch_of_a_missing_job_is_404_and_creates_no_action(api, project, client_id):
     reply = api.patch(f"{jobs_path(project)}/nope", {"job_actions": [{"freezer_action": freezer_action()}]})
     assert reply.status == 404
