@@ -5,8 +5,12 @@ The server runs with static tokens on SQLite; requests carry an admin token
 them without one (401). Each response must be no 5xx, a documented status,
 and conform to the documented schema and headers.
 
-The run is deterministic (a fixed seed) so that a red build means a change
-broke something; FREEZER_FUZZ_SEED=<int> explores other inputs.
+Phases: the schema's examples, coverage (boundary values, wrong types,
+missing and unexpected parts, unexpected methods), fuzzing, and linked
+scenarios that create documents and use their ids. The run is deterministic
+(a fixed seed) so that a red build means a change broke something;
+FREEZER_FUZZ_SEED, FREEZER_FUZZ_EXAMPLES and FREEZER_FUZZ_SCENARIOS explore
+further.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import collections
 import os
 
+import hypothesis
 import orjson
 import pytest
 import schemathesis
@@ -24,6 +29,7 @@ from tests.support.server import start_server
 
 SEED = int(os.environ.get("FREEZER_FUZZ_SEED", "20260801"))
 MAX_EXAMPLES = int(os.environ.get("FREEZER_FUZZ_EXAMPLES", "10"))
+STATEFUL_SCENARIOS = int(os.environ.get("FREEZER_FUZZ_SCENARIOS", "25"))
 
 # Statuses a schema-valid request may still get: 404 (the id exists
 # nowhere), 409 (taken), 422 (the job's client or action does not exist).
@@ -80,12 +86,14 @@ def published_schema(fuzz_server):
 
 
 @pytest.fixture(scope="module")
-def cases_sent(request):
+def cases_sent(request, published_schema):
     """Cases sent per operation, reported at the end of the run (tests/conftest.py)."""
     counts: collections.Counter[str] = collections.Counter()
+    documented = sum(1 for _ in published_schema.get_all_operations())
     request.config.stash[FUZZ_REPORT] = lambda: (
-        f"schemathesis: {sum(counts.values())} generated cases over {len(counts)} operations "
-        f"(seed {SEED}; up to {MAX_EXAMPLES} fuzzed examples per operation, plus examples and coverage cases)"
+        f"schemathesis: {sum(counts.values())} generated cases over {len(counts)} of {documented} documented "
+        f"operations (seed {SEED}; examples, coverage, up to {MAX_EXAMPLES} fuzzed examples per operation, "
+        f"{STATEFUL_SCENARIOS} linked scenarios)"
     )
     return counts
 
@@ -97,3 +105,25 @@ schema = schemathesis.pytest.from_fixture("published_schema")
 def test_every_documented_operation_answers_as_documented(case, cases_sent, fuzz_server):
     cases_sent[case.operation.label] += 1
     case.call_and_validate(base_url=fuzz_server.url)
+
+
+def test_linked_operations_answer_as_documented(published_schema, cases_sent, fuzz_server):
+    """Scenarios that create documents and use their ids (links schemathesis infers from the schemas)."""
+
+    class Workflow(published_schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"base_url": fuzz_server.url}
+
+        def after_call(self, response, case):
+            cases_sent[case.operation.label] += 1
+
+    Workflow.run(
+        settings=hypothesis.settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=8,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )

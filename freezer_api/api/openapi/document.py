@@ -96,10 +96,10 @@ def build_document(tables: Iterable[list[Operation]] = TABLES) -> dict[str, Any]
     for table in tables:
         for op in table:
             item = paths.setdefault(op.path, {})
-            names = re.findall(r"{(\w+)}", op.path)
+            names = _path_names(op.path)
             if names:
                 item["parameters"] = [{"$ref": f"#/components/parameters/{name}"} for name in names]
-            item[op.method.lower()] = _operation(op)
+            item[op.method.lower()] = _operation(op, _links(op, table))
     return {
         "openapi": "3.1.0",
         "info": {
@@ -144,7 +144,29 @@ def build_document(tables: Iterable[list[Operation]] = TABLES) -> dict[str, Any]
     }
 
 
-def _operation(op: Operation) -> dict[str, Any]:
+def _path_names(path: str) -> list[str]:
+    return re.findall(r"{(\w+)}", path)
+
+
+def _links(op: Operation, table: list[Operation]) -> dict[str, Any]:
+    """From a success that returns a document's id to the operations on that document."""
+    if op.creates is None:
+        return {}
+    known = set(_path_names(op.path)) | {op.creates}
+    links = {}
+    for target in table:
+        names = _path_names(target.path)
+        if op.creates in names and set(names) <= known:
+            links[target.operation_id] = {
+                "operationId": target.operation_id,
+                "parameters": {
+                    name: f"$response.body#/{name}" if name == op.creates else f"$request.path.{name}" for name in names
+                },
+            }
+    return links
+
+
+def _operation(op: Operation, links: dict[str, Any]) -> dict[str, Any]:
     spec: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary, "tags": [op.tag]}
     if op.description:
         spec["description"] = op.description
@@ -161,6 +183,8 @@ def _operation(op: Operation) -> dict[str, Any]:
     success: dict[str, Any] = {"description": op.summary, "headers": headers}
     if op.response is not None and op.method != "HEAD":
         success["content"] = {op.media_type: {"schema": _reference(op.response)}}
+    if links:
+        success["links"] = links
     responses: dict[str, Any] = {str(op.status): success}
     for status in sorted(op.errors):
         name, description = _ERRORS[status]

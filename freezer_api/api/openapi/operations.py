@@ -34,6 +34,7 @@ class Operation:
     description: str = ""
     public: bool = False  # served without authentication
     media_type: str = JSON  # of the success body
+    creates: str | None = None  # the id (path parameter name) of the document a success returns
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,7 +117,7 @@ def creation(kind: DocumentKind, body: dict, *, errors=(), summary="", descripti
     return Operation(
         "POST", kind.collection, kind.op_id("create"), summary or f"Create a {kind.noun}", kind.name,
         201, kind.id_result, (*READS_BODY, *AUTHENTICATED, *errors, *USES_DATABASE),
-        body=body, body_required=True, description=description,
+        body=body, body_required=True, description=description, creates=kind.id_name,
     )
 
 
@@ -134,7 +135,7 @@ def replacing(kind: DocumentKind, body: dict, *, errors=(), description="") -> l
         Operation(
             method, kind.item, kind.op_id(verb), summary, kind.name,
             201, kind.version_result, (*READS_BODY, *AUTHENTICATED, 409, *errors, *USES_DATABASE),
-            body=body, body_required=True,
+            body=body, body_required=True, creates=kind.id_name,
             description=(description + (" PUT is an alias of POST here." if method == "PUT" else "")).strip(),
         )
         for method, verb in (("POST", "replace"), ("PUT", "put"))
