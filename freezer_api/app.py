@@ -7,7 +7,7 @@ import logging
 import falcon
 from oslo_config import cfg
 
-from freezer_api.api import docs, errors, v2
+from freezer_api.api import docs, errors, v1, v2
 from freezer_api.api.health import HealthcheckResource
 from freezer_api.api.middleware import AuthMiddleware, RequestIdMiddleware
 from freezer_api.api.requests import Limits
@@ -71,4 +71,5 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> falcon.Ap
     app.add_route("/healthcheck", HealthcheckResource(conf.healthcheck.disable_by_file_path))
     docs.add_routes(app)
     v2.add_routes(app, edge, services)
+    v1.add_routes(app, edge, services)
     return app

@@ -31,6 +31,11 @@ class Resource:
         self.edge.authorizer.authorize(caller, rule, project_id)
         return caller
 
+    def authorize_central(self, req: falcon.Request, client_info: Any, project_id: str) -> None:
+        """A central client's registration also needs clients:create_central."""
+        if isinstance(client_info, dict) and client_info.get("is_central") is True:
+            self.authorize(req, "clients:create_central", project_id)
+
     def allows(self, req: falcon.Request, rule: str, project_id: str | None) -> bool:
         return self.edge.authorizer.allows(req.context.caller, rule, project_id)
 

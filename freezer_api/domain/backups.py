@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from freezer_api.context import RequestContext
 from freezer_api.domain.documents import DocumentService
+from freezer_api.domain.errors import BadRequest, Conflict
 from freezer_api.domain.ids import is_storable_key, new_id
 from freezer_api.domain.schemas import backups as schemas
+from freezer_api.domain.search import parse_search
 from freezer_api.domain.validation import require_object, validate
+from freezer_api.storage.documents_types import Scope, StoredDocument
 from freezer_api.storage.store import UnitOfWork
 
 DEFAULT_STATUS = "available"
@@ -22,8 +27,12 @@ class Backups(DocumentService):
     def create(self, ctx: RequestContext, project_id: str, body) -> str:
         metadata = dict(require_object(body))
         validate(schemas.CREATE, metadata)
+        return self.add(ctx, project_id, new_id(), metadata)
+
+    def add(self, ctx: RequestContext, project_id: str, backup_id: str, metadata: dict) -> str:
+        """Record validated metadata as backup `backup_id`; Conflict if the project has it."""
+        metadata = dict(metadata)
         status = metadata.pop("status", DEFAULT_STATUS)
-        backup_id = new_id()
         doc = {
             "backup_id": backup_id,
             "project_id": project_id,
@@ -31,22 +40,54 @@ class Backups(DocumentService):
             "status": status,
             "backup_metadata": metadata,
         }
-        self.store.atomic(lambda uow: uow.backups.insert(project_id, backup_id, ctx.user_id, doc))
+
+        def change(uow: UnitOfWork) -> None:
+            if uow.backups.get(project_id, backup_id) is not None:
+                raise Conflict(f"A backup with id {backup_id!r} already exists in project {project_id!r}.")
+            uow.backups.insert(project_id, backup_id, ctx.user_id, doc, {"user_name": ctx.user_name})
+
+        self.store.atomic(change)
         return backup_id
+
+    def list_with_attributes(
+        self, project_id: str, search_body, *, limit: int, offset: int, after_id: str | None = None
+    ) -> list[tuple[str, dict]]:
+        """Like list, with each backup's attributes; `after_id` starts after that backup."""
+        query = parse_search(search_body, time_bounds=True)
+        if after_id is not None and not is_storable_key(after_id):
+            raise BadRequest(f"No backup with id {after_id[:80]!r} to page after (marker).")
+        with self.store.reading() as uow:
+            page = uow.backups.search_with_attributes(
+                Scope(project_id), query, limit=limit, offset=offset, after_id=after_id
+            )
+            if not page and after_id is not None and uow.backups.get(project_id, after_id) is None:
+                raise BadRequest(f"No backup with id {after_id!r} to page after (marker).")
+            return page
 
     def patch(self, project_id: str, backup_id: str, body) -> dict:
         """Merge `backup_metadata` shallowly and replace `status`; the new document."""
         patch = require_object(body)
         validate(schemas.PATCH, patch)
 
-        def change(uow: UnitOfWork) -> dict:
-            stored = self.existing(uow, project_id, backup_id, for_update=True)
-            doc = dict(stored.doc)
+        def edit(doc: dict) -> dict:
+            doc = dict(doc)
             if "backup_metadata" in patch:
                 doc["backup_metadata"] = {**doc["backup_metadata"], **patch["backup_metadata"]}
             if "status" in patch:
                 doc["status"] = patch["status"]
-            uow.backups.replace(stored, doc)
             return doc
+
+        return self.update(project_id, backup_id, edit).doc
+
+    def update(self, project_id: str, backup_id: str, edit: Callable[[dict], dict]) -> StoredDocument:
+        """Store `edit(document)` in place of the backup, atomically; the stored result.
+
+        `edit` may raise to refuse the change, and may run more than once.
+        """
+
+        def change(uow: UnitOfWork) -> StoredDocument:
+            stored = self.existing(uow, project_id, backup_id, for_update=True)
+            uow.backups.replace(stored, edit(stored.doc))
+            return stored
 
         return self.store.atomic(change)

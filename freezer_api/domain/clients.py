@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from freezer_api.context import RequestContext
-from freezer_api.domain.errors import Conflict, Forbidden, NotFound
+from freezer_api.domain.errors import BadRequest, Conflict, Forbidden, NotFound
 from freezer_api.domain.ids import is_possible_client_id, new_id
 from freezer_api.domain.schemas import clients as schemas
 from freezer_api.domain.schemas.common import ACTIONS, ENGINES, MODES, STORAGES
@@ -20,6 +20,9 @@ CAPABILITIES = {
     "supported_engines": ENGINES,
 }
 
+# Client fields an update may set when absent but never change.
+READ_ONLY = ("client_id", "uuid", "is_central", "hostname")
+
 
 def is_central(stored: StoredDocument) -> bool:
     return bool(stored.doc["client"].get("is_central"))
@@ -29,8 +32,11 @@ class Clients:
     def __init__(self, store: Store):
         self.store = store
 
-    def register(self, ctx: RequestContext, project_id: str, body) -> str:
-        """Register a client, or refresh the registration this project already has."""
+    def register(self, ctx: RequestContext, project_id: str, body, *, refresh: bool = True) -> str:
+        """Register a client, or refresh the registration this project already has.
+
+        With `refresh` false (the v1 rule) an existing registration is a Conflict.
+        """
         info = dict(require_object(body))
         validate(schemas.REGISTER, info)
         client_id = info["client_id"]
@@ -42,6 +48,8 @@ class Clients:
                 raise Conflict(f"Client {client_id!r} is already registered by another project.")
             own = uow.clients.get(project_id, client_id, for_update=True)
             if own is not None:
+                if not refresh:
+                    raise Conflict(f"Client {client_id!r} is already registered in project {project_id!r}.")
                 _refresh(uow, own, info)
                 return client_id
             uuid = info.get("uuid") or new_id()
@@ -70,20 +78,37 @@ class Clients:
         with self.store.reading() as uow:
             return uow.clients.search(Scope(project_id, include_central=True), query, limit=limit, offset=offset)
 
+    def update(self, project_id: str, client_id: str, body) -> StoredDocument:
+        """Merge client info into the project's own registration; the stored result."""
+        changes = require_object(body)
+
+        def change(uow: UnitOfWork) -> StoredDocument:
+            own = _own_client(uow, project_id, client_id)
+            before = own.doc["client"]
+            client = {**before, **changes}
+            for key in READ_ONLY:
+                if key in before and client[key] != before[key]:
+                    raise BadRequest(f"'{key}' of a registered client cannot change.")
+            validate(schemas.REGISTER, client)
+            uow.clients.replace(own, {**own.doc, "client": client})
+            return own
+
+        return self.store.atomic(change)
+
     def delete(self, project_id: str, client_id: str) -> None:
-        if not is_possible_client_id(client_id):
-            raise _not_found(project_id, client_id)
+        self.store.atomic(lambda uow: uow.clients.delete(_own_client(uow, project_id, client_id)))
 
-        def change(uow: UnitOfWork) -> None:
-            own = uow.clients.get(project_id, client_id, for_update=True)
-            if own is not None:
-                uow.clients.delete(own)
-                return
-            if any(is_central(c) for c in uow.clients.find_everywhere(client_id)):
-                raise Forbidden(f"Client {client_id!r} is a central client of another project.")
-            raise _not_found(project_id, client_id)
 
-        self.store.atomic(change)
+def _own_client(uow: UnitOfWork, project_id: str, client_id: str) -> StoredDocument:
+    """The project's own client, locked for a change; Forbidden for another project's central one."""
+    if not is_possible_client_id(client_id):
+        raise _not_found(project_id, client_id)
+    own = uow.clients.get(project_id, client_id, for_update=True)
+    if own is not None:
+        return own
+    if any(is_central(c) for c in uow.clients.find_everywhere(client_id)):
+        raise Forbidden(f"Client {client_id!r} is a central client of another project.")
+    raise _not_found(project_id, client_id)
 
 
 def visible_client(uow: UnitOfWork, project_id: str, client_id: str) -> StoredDocument:

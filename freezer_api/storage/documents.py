@@ -33,6 +33,11 @@ class VersionConflict(Exception):
     """The document changed since it was read; the transaction is retried."""
 
 
+def _stored(tables: DocumentTables, row) -> StoredDocument:
+    """A document from a (seq, project_id, version, doc, *attributes) row."""
+    return StoredDocument(row[0], row[1], row[2], row[3], dict(zip(tables.attributes, row[4:])))
+
+
 class DocumentReader:
     """Reads of one document kind on a DBAPI connection (no transaction of ours)."""
 
@@ -53,19 +58,30 @@ class DocumentReader:
 
     def get(self, project_id: str, doc_id: str, *, for_update: bool = False) -> StoredDocument | None:
         rows = self._rows(self.q.get, {"project_id": project_id, "doc_id": doc_id})
-        return StoredDocument(*rows[0]) if rows else None
+        return _stored(self.t, rows[0]) if rows else None
 
     def find_everywhere(self, doc_id: str, *, for_update: bool = False) -> list[StoredDocument]:
-        return [StoredDocument(*row) for row in self._rows(self.q.find_everywhere, {"doc_id": doc_id})]
+        return [_stored(self.t, row) for row in self._rows(self.q.find_everywhere, {"doc_id": doc_id})]
 
-    def search(self, scope: Scope, query: SearchQuery, *, limit: int, offset: int) -> list[str]:
-        compiled, values = self.q.search(scope, query)
+    def search(
+        self, scope: Scope, query: SearchQuery, *, limit: int, offset: int, after_id: str | None = None
+    ) -> list[str]:
+        """The stored JSON text of each matching document, in creation order."""
+        compiled, values = self.q.search(scope, query, after_id=after_id)
         values["limit"], values["offset"] = limit, offset
         return [row[0] for row in self._rows(compiled, values)]
 
     def central_client_ids(self, *, excluding_project: str) -> set[str]:
         """Ids of the central clients of every other project (clients only)."""
         return {row[0] for row in self._rows(self.q.central_ids, {"project_id": excluding_project})}
+
+    def search_with_attributes(
+        self, scope: Scope, query: SearchQuery, *, limit: int, offset: int, after_id: str | None = None
+    ) -> list[tuple[str, dict]]:
+        """Like search, each document with its attribute columns by name."""
+        compiled, values = self.q.search(scope, query, after_id=after_id, attributes=True)
+        values["limit"], values["offset"] = limit, offset
+        return [(row[0], dict(zip(self.t.attributes, row[1:]))) for row in self._rows(compiled, values)]
 
 
 class DocumentRepository:
@@ -81,11 +97,11 @@ class DocumentRepository:
     def get(self, project_id: str, doc_id: str, *, for_update: bool = False) -> StoredDocument | None:
         query = self.q.get_for_update if for_update else self.q.get
         row = self.conn.execute(query.statement, {"project_id": project_id, "doc_id": doc_id}).first()
-        return StoredDocument(*row) if row else None
+        return _stored(self.t, row) if row else None
 
     def find_everywhere(self, doc_id: str, *, for_update: bool = False) -> list[StoredDocument]:
         query = self.q.find_everywhere_for_update if for_update else self.q.find_everywhere
-        return [StoredDocument(*row) for row in self.conn.execute(query.statement, {"doc_id": doc_id})]
+        return [_stored(self.t, row) for row in self.conn.execute(query.statement, {"doc_id": doc_id})]
 
     def search(self, scope: Scope, query: SearchQuery, *, limit: int, offset: int) -> list[str]:
         compiled, values = self.q.search(scope, query)
@@ -94,7 +110,10 @@ class DocumentRepository:
 
     # -- writes -------------------------------------------------------------
 
-    def insert(self, project_id: str, doc_id: str, user_id: str, doc: dict) -> StoredDocument:
+    def insert(
+        self, project_id: str, doc_id: str, user_id: str, doc: dict, attributes: dict | None = None
+    ) -> StoredDocument:
+        """Add a document; `attributes` sets the kind's attribute columns."""
         raw = orjson.dumps(doc).decode()
         values: dict[str, Any] = {
             "project_id": project_id,
@@ -105,10 +124,12 @@ class DocumentRepository:
             "search_text": document_text(doc),
         }
         values.update(self._derived(doc))
+        attributes = {name: (attributes or {}).get(name) for name in self.t.attributes}
+        values.update(attributes)
         result = self.conn.execute(insert(self.t.table).values(**values))
         seq = result.inserted_primary_key[0]
         self._add_terms(seq, project_id, document_terms(doc))
-        return StoredDocument(seq, project_id, 1, raw)
+        return StoredDocument(seq, project_id, 1, raw, attributes)
 
     def replace(self, stored: StoredDocument, doc: dict) -> int:
         """Store new content for a document read in this transaction; the new version."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import orjson
@@ -14,6 +14,8 @@ class StoredDocument:
     project_id: str
     version: int
     raw: str
+    # The kind's attribute columns (DocumentTables.attributes), by name.
+    attributes: dict = field(default_factory=dict)
 
     @cached_property
     def doc(self) -> dict:

@@ -52,6 +52,8 @@ class SearchShape:
     texts: int
     after: bool
     before: bool
+    marker: bool = False  # only documents created after the one with id :marker
+    attributes: bool = False  # the kind's attribute columns beside each document
 
 
 class Queries:
@@ -61,7 +63,7 @@ class Queries:
         self.tables = tables
         t = tables.table
         id_column = t.c[tables.id_column]
-        columns = (t.c.seq, t.c.project_id, t.c.version, t.c.doc)
+        columns = (t.c.seq, t.c.project_id, t.c.version, t.c.doc, *(t.c[name] for name in tables.attributes))
         by_id = (t.c.project_id == bindparam("project_id"), id_column == bindparam("doc_id"))
         self.get = CompiledQuery(select(*columns).where(*by_id))
         self.get_for_update = CompiledQuery(select(*columns).where(*by_id).with_for_update())
@@ -75,8 +77,15 @@ class Queries:
         self._searches: dict[SearchShape, CompiledQuery] = {}
         self._lock = threading.Lock()
 
-    def search(self, scope: Scope, query: SearchQuery) -> tuple[CompiledQuery, dict[str, Any]]:
-        """The statement for this search's shape, and the values of its parameters."""
+    def search(
+        self, scope: Scope, query: SearchQuery, *, after_id: str | None = None, attributes: bool = False
+    ) -> tuple[CompiledQuery, dict[str, Any]]:
+        """The statement for this search's shape, and the values of its parameters.
+
+        `after_id` pages by marker: only documents of the scope's project
+        created after the one with that id. `attributes` selects the kind's
+        attribute columns after the document.
+        """
         shape = SearchShape(
             scope="all" if scope.project_id is None else ("project+central" if scope.include_central else "project"),
             matches=len(query.match),
@@ -84,6 +93,8 @@ class Queries:
             texts=len(query.text),
             after=query.time_after is not None and "time_stamp" in self.tables.table.c,
             before=query.time_before is not None and "time_stamp" in self.tables.table.c,
+            marker=after_id is not None,
+            attributes=attributes,
         )
         compiled = self._searches.get(shape)
         if compiled is None:
@@ -97,6 +108,7 @@ class Queries:
         for index, text in enumerate(query.text):
             values[f"text{index}"] = "%" + _escape_like(text) + "%"
         values["time_after"], values["time_before"] = query.time_after, query.time_before
+        values["marker"] = after_id
         return compiled, values
 
     def _build_search(self, shape: SearchShape) -> Select:
@@ -128,13 +140,25 @@ class Queries:
             conditions.append(t.c.time_stamp >= bindparam("time_after"))
         if shape.before:
             conditions.append(t.c.time_stamp <= bindparam("time_before"))
+        if shape.marker:
+            conditions.append(t.c.seq > self._marker_seq())
+        attributes = [t.c[name] for name in self.tables.attributes] if shape.attributes else []
         return (
-            select(t.c.doc)
+            select(t.c.doc, *attributes)
             .select_from(source)
             .where(*conditions)
             .order_by(order)
             .limit(bindparam("limit"))
             .offset(bindparam("offset"))
+        )
+
+    def _marker_seq(self):
+        """The position of the marker document in its project (NULL, so no rows, when absent)."""
+        marker = self.tables.table.alias("marker")
+        return (
+            select(marker.c.seq)
+            .where(marker.c.project_id == bindparam("project_id"), marker.c[self.tables.id_column] == bindparam("marker"))
+            .scalar_subquery()
         )
 
     def _has_term(self, alias, prefix: str):

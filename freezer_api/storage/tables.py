@@ -82,6 +82,9 @@ class DocumentTables:
     terms: Table
     # Column name -> function of the document giving that column's value.
     derived: dict[str, Callable[[dict], Any]]
+    # Columns the server sets beside the document, read back with it, never
+    # part of it (a backup's user_name, which only the v1 view shows).
+    attributes: tuple[str, ...] = ()
 
 
 def _document_tables(
@@ -89,6 +92,7 @@ def _document_tables(
     id_column: str,
     *extra: Column | Index,
     derived: dict[str, Callable[[dict], Any]] | None = None,
+    attributes: tuple[str, ...] = (),
 ) -> DocumentTables:
     table = Table(
         kind,
@@ -115,7 +119,7 @@ def _document_tables(
         Column("project_id", Key, nullable=False),
         Index(f"ix_{singular}_terms_lookup", "project_id", "name", "value", "doc_seq"),
     )
-    return DocumentTables(kind, id_column, table, terms, derived or {})
+    return DocumentTables(kind, id_column, table, terms, derived or {}, attributes)
 
 
 def _integer(value: Any) -> int | None:
@@ -144,8 +148,10 @@ BACKUPS = _document_tables(
     "backups",
     "backup_id",
     Column("time_stamp", BigInteger, nullable=True),
+    Column("user_name", String(255), nullable=True),
     Index("ix_backups_project_time", "project_id", "time_stamp"),
     derived={"time_stamp": backup_time_stamp},
+    attributes=("user_name",),
 )
 
 CLIENTS = _document_tables(

@@ -415,3 +415,17 @@ def test_chunked_bodies_over_the_size_limit_are_413(sqlite_server):
     assert status == 413
     assert set(orjson.loads(body)) == {"title", "description"}
     assert len(member.get("/v2/project-a/backups", params={"limit": 1000}).json()["backups"]) == before
+
+
+# -- v1 ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("marker", ["a%00b", "x" * 256, "%ff"])
+def test_v1_markers_that_name_no_backup_are_400(api, marker):
+    assert_json_error(api.get(f"/v1/backups?marker={marker}"), 400, "marker")
+
+
+def test_v1_ids_that_cannot_exist_are_404(api):
+    for path in ("/v1/backups/a%00b", "/v1/clients/a%00b", "/v1/jobs/a%00b", "/v1/sessions/sp%20ace"):
+        assert_json_error(api.get(path), 404)
+    assert_json_error(api.post("/v1/jobs/a%00b", {"client_id": "c", "job_actions": []}), 400)

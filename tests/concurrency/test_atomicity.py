@@ -127,3 +127,23 @@ def test_concurrent_session_patches_merge_every_member(base):
     assert [r.status_code for r in replies] == [200] * N
     assert sorted(r.json()["version"] for r in replies) == list(range(2, N + 2))
     assert len(session_doc(base, session_id)["jobs"]) == N
+
+
+def test_concurrent_registrations_of_one_client_make_one_registration(base):
+    info = client_info()
+    replies = all_at_once([lambda http: http.post(f"{base}/clients", json=info, headers=HEADERS)] * N)
+    assert [r.status_code for r in replies] == [201] * N
+    found = requests.get(f"{base}/clients", json={"match": [{"client_id": info["client_id"]}]}, headers=HEADERS)
+    assert len(found.json()["clients"]) == 1
+
+
+def test_concurrent_creates_with_one_chosen_job_id_make_one_job(base):
+    http = requests.Session()
+    info = client_info()
+    http.post(f"{base}/clients", json=info, headers=HEADERS)
+    chosen = client_info()["client_id"].split("_")[0]
+    replies = all_at_once([
+        lambda http: http.post(f"{base}/jobs", json=job(info["client_id"], job_id=chosen), headers=HEADERS)
+    ] * N)
+    assert sorted(r.status_code for r in replies) == [201] + [409] * (N - 1)
+    assert all(r.json().get("title") for r in replies if r.status_code == 409)

@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 
+import orjson
 import pytest
 
 from freezer_api.context import RequestContext
@@ -70,3 +71,27 @@ def test_sqlite_plans_use_indexes(store):
             assert "SCAN backups" not in plan, plan
             assert "USING" in plan and "INDEX" in plan, plan
             assert "TEMP B-TREE" not in plan, plan  # pages come in index order, never sorted
+
+
+def test_a_marker_page_with_attributes_is_one_indexed_query(store):
+    backups = Backups(store)
+    project = new_project()
+    caller = RequestContext(user_id="u", project_id=project, roles=["member"], user_name="alice")
+    ids = [backups.create(caller, project, backup_metadata(backup_name=f"b{i % 2}")) for i in range(6)]
+
+    with recorded_statements(store.engine) as statements:
+        page = backups.list_with_attributes(project, None, limit=2, offset=0, after_id=ids[1])
+        searched = backups.list_with_attributes(project, {"match": [{"backup_name": "b0"}]}, limit=5, offset=0,
+                                                after_id=ids[0])
+    assert [orjson.loads(raw)["backup_id"] for raw, _ in page] == ids[2:4]
+    assert [attributes for _, attributes in page] == [{"user_name": "alice"}] * 2
+    assert [orjson.loads(raw)["backup_id"] for raw, _ in searched] == [ids[2], ids[4]]
+    assert len(statements) == 2
+    if store.engine.dialect.name != "sqlite":
+        return
+    with store.engine.connect() as conn:
+        for sql, params in statements:
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, tuple(params)).fetchall()
+            plan = "\n".join(str(row[-1]) for row in rows)
+            assert "SCAN backups" not in plan and "SCAN marker" not in plan, plan
+            assert "TEMP B-TREE" not in plan, plan

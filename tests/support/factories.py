@@ -95,3 +95,52 @@ def session(**overrides) -> dict:
     }
     doc.update(overrides)
     return doc
+
+
+def original_backup_metadata(**overrides) -> dict:
+    """A backup as the first Freezer API README (April 2015) describes it: every field, 2015 names."""
+    n = next(_counter)
+    doc = {
+        "container": "freezer_backups",
+        "host_name": "db01.example.com",
+        "backup_name": f"nightly_etc_{n}",
+        "timestamp": 1430000000 + n,
+        "level": 0,
+        "backup_session": 1430000000,
+        "max_level": 5,
+        "mode": "fs",
+        "fs_real_path": "/etc",
+        "vol_snap_path": "/etc",
+        "total_broken_links": 1,
+        "total_fs_files": 1204,
+        "total_directories": 146,
+        "backup_size_uncompressed": 12,
+        "backup_size_compressed": 4,
+        "total_backup_session_size": 4,
+        "compression_alg": "gzip",
+        "encrypted": False,
+        "client_os": "linux2",
+        "broken_links": ["/etc/ssl/certs/expired.pem"],
+        "excluded_files": ["/etc/shadow", "/etc/gshadow"],
+        "cli": "freezerc --action backup --path-to-backup /etc --backup-name nightly_etc",
+        "version": "0.1",
+    }
+    doc.update(overrides)
+    return doc
+
+
+def original_backup_id(metadata: dict) -> str:
+    """container_hostname_backupname_timestamp_level, as the 2015 README defines it."""
+    parts = ("container", "host_name", "backup_name", "timestamp", "level")
+    return "_".join(str(metadata[name]) for name in parts)
+
+
+def original_client_info(client_id: str | None = None, **overrides) -> dict:
+    """A client registration as the 2015 README describes it."""
+    doc = {
+        "client_id": client_id or f"{uuid.uuid4().hex}_host{next(_counter)}.example.com",
+        "description": "web server",
+        "config_id": "fs-nightly-3",
+    }
+    doc.update(overrides)
+    return doc

@@ -13,15 +13,19 @@ class Persona:
     user_id: str
     project_id: str
     roles: tuple[str, ...]
+    user_name: str | None = None
 
     def entry(self) -> dict:
-        return {"token": self.token, "user_id": self.user_id, "project_id": self.project_id, "roles": list(self.roles)}
+        entry = {"token": self.token, "user_id": self.user_id, "project_id": self.project_id, "roles": list(self.roles)}
+        if self.user_name:
+            entry["user_name"] = self.user_name
+        return entry
 
 
 PERSONAS = {
     "admin": Persona("admin-token", "admin-user", "admin-project", ("admin",)),
     "service": Persona("service-token", "freezer-service", "service", ("service",)),
-    "member_a": Persona("member-a-token", "user-a", "project-a", ("member", "reader")),
+    "member_a": Persona("member-a-token", "user-a", "project-a", ("member", "reader"), user_name="alice"),
     "member_a2": Persona("member-a2-token", "user-a2", "project-a", ("member",)),
     "reader_a": Persona("reader-a-token", "reader-a", "project-a", ("reader",)),
     "norole_a": Persona("norole-a-token", "nobody-a", "project-a", ()),

@@ -12,7 +12,7 @@ import re
 from importlib import metadata
 from typing import Any, Iterable
 
-from freezer_api.api.openapi import root, v2
+from freezer_api.api.openapi import root, v1, v2
 from freezer_api.api.openapi.operations import Operation
 from freezer_api.api.requests import MAX_PAGING_VALUE
 from freezer_api.domain.schemas import common
@@ -27,13 +27,14 @@ ERROR = {
 
 # Operation tables, one per API version (and the routes outside them), with
 # the published names of the schema objects they use (matched by identity).
-TABLES: tuple[list[Operation], ...] = (root.OPERATIONS, v2.OPERATIONS)
+TABLES: tuple[list[Operation], ...] = (root.OPERATIONS, v2.OPERATIONS, v1.OPERATIONS)
 SCHEMAS: dict[str, dict] = {
     "Error": ERROR,
     "Id": common.ID,
     "ClientId": common.CLIENT_ID,
     **root.SCHEMAS,
     **v2.SCHEMAS,
+    **v1.SCHEMAS,
 }
 
 _ERRORS = {
@@ -79,6 +80,10 @@ _QUERY_PARAMETERS = {
                        "(default 1000): lowered to it.",
     },
     "offset": {"schema": _PAGING_VALUE, "description": "How many matching documents to skip."},
+    "marker": {
+        "schema": {"type": "string"},
+        "description": "Start the page after the backup with this id (v1); empty: from the start.",
+    },
     "all_projects": {
         "schema": {"enum": ["true", "True", "t", "yes", "y", "1", "on", "false", "False", "f", "no", "n", "0", "off"]},
         "description": "List the jobs of every project (needs jobs:get_all_projects).",

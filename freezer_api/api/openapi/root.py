@@ -101,5 +101,4 @@ OPERATIONS: list[Operation] = [
         "GET", "/docs", "interactive_docs", "Interactive documentation of this API (Swagger UI)", "service",
         200, {"type": "string"}, public=True, media_type="text/html",
     ),
-    home_document("v2"),
 ]

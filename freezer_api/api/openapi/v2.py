@@ -15,6 +15,7 @@ from freezer_api.api.openapi.operations import (
     replacing,
     showing,
 )
+from freezer_api.api.openapi.root import home_document
 from freezer_api.domain.schemas import actions, backups, clients, jobs, search, sessions
 
 PREFIX = "/v2/{project_id}"
@@ -87,6 +88,7 @@ SCHEMAS: dict[str, dict] = {
 }
 
 OPERATIONS: list[Operation] = [
+    home_document("v2"),
     # backups: metadata agents report after each run (contract 2.1)
     listing(BACKUPS, search.BACKUP_SEARCH),
     creation(BACKUPS, backups.CREATE, summary="Record a backup's metadata",

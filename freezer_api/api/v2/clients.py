@@ -13,8 +13,7 @@ class ClientsCollection(Listing):
         """Register, or re-register; central clients need a second rule."""
         caller = self.authorize(req, self.rule("create"), project_id)
         body = self.body(req)
-        if isinstance(body, dict) and body.get("is_central") is True:
-            self.authorize(req, self.rule("create_central"), project_id)
+        self.authorize_central(req, body, project_id)
         client_id = self.service.register(caller, project_id, body)
         send_json(resp, {"client_id": client_id}, falcon.HTTP_201)
 

@@ -34,8 +34,11 @@ class Listing(DocumentResource):
 class Creation(DocumentResource):
     def on_post(self, req: falcon.Request, resp: falcon.Response, project_id: str) -> None:
         caller = self.authorize(req, self.rule("create"), project_id)
-        doc_id = self.service.create(caller, project_id, self.body(req))
+        doc_id = self.create(caller, project_id, self.body(req))
         send_json(resp, {self.id_name: doc_id}, falcon.HTTP_201)
+
+    def create(self, caller, project_id: str, body):
+        return self.service.create(caller, project_id, body)
 
 
 class Showing(DocumentResource):

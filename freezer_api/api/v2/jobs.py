@@ -8,11 +8,18 @@ from freezer_api.api.v2.documents import Creation, Deleting, DocumentResource, P
 
 class JobsCollection(Creation):
     kind, id_name = "jobs", "job_id"
+    accepts_chosen_id = True  # the body's job_id names the new job (v2, since 2026)
+    cross_project_reads = True  # admin/service may list every project (not through v1)
+
+    def create(self, caller, project_id: str, body):
+        if not self.accepts_chosen_id and isinstance(body, dict):
+            body = {key: value for key, value in body.items() if key != "job_id"}
+        return self.service.create(caller, project_id, body)
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, project_id: str) -> None:
         """List a project's jobs, or every project's with all_projects=true (admin, service)."""
         caller = self.authorize(req, self.rule("get_all"), project_id)
-        all_projects = boolean_param(req, "all_projects")
+        all_projects = boolean_param(req, "all_projects") and self.cross_project_reads
         if all_projects:
             self.authorize(req, self.rule("get_all_projects"), project_id)
         limit, offset = self.paging(req)
@@ -25,10 +32,11 @@ class JobsCollection(Creation):
 class JobItem(Replacing, Patching, Deleting):
     kind, id_name = "jobs", "job_id"
     replace_rule = "create"  # upstream has no jobs:replace rule
+    cross_project_reads = True  # admin/service may read any project's job (not through v1)
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, project_id: str, job_id: str) -> None:
         caller = self.authorize(req, self.rule("get"), project_id)
-        any_project = self.allows(req, self.rule("get_all_projects"), project_id)
+        any_project = self.cross_project_reads and self.allows(req, self.rule("get_all_projects"), project_id)
         stored = self.service.get(project_id, job_id, any_project=any_project)
         (raw,) = self.service.hide_foreign_pids(caller.project_id, [stored.raw])
         send_document(resp, raw, stored.version)

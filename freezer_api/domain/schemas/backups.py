@@ -1,6 +1,6 @@
 """Backup metadata bodies (contract 2.1, 4.1)."""
 
-from freezer_api.domain.schemas.common import OWNER_FIELDS, STORED_ID, VERSION
+from freezer_api.domain.schemas.common import INTEGER, NON_NEGATIVE, OWNER_FIELDS, STORED_ID, VERSION
 
 BACKUP_STATUSES = ["creating", "available", "error", "deleting", "deleted"]
 
@@ -26,6 +26,26 @@ PATCH = {
             "type": "object",
             "properties": {"container": _NAME, "hostname": _NAME, "backup_name": _NAME},
         },
+    },
+    "additionalProperties": True,
+}
+
+# v1 metadata (domain/backups_v1.py): the 2015 names and the later ones.
+_TIME_STAMP = INTEGER
+_LEVEL = NON_NEGATIVE
+
+V1_METADATA = {
+    "type": "object",
+    "properties": {
+        "container": _NAME,
+        "host_name": _NAME,
+        "hostname": _NAME,
+        "backup_name": _NAME,
+        "timestamp": _TIME_STAMP,
+        "time_stamp": _TIME_STAMP,
+        "level": _LEVEL,
+        "curr_backup_level": _LEVEL,
+        "status": {"enum": BACKUP_STATUSES},
     },
     "additionalProperties": True,
 }
