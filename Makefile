@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean sample-config sample-policy
+.PHONY: run test bench clean sample-config sample-policy openapi
 
 run: $(VENV)/.installed-run
 	$(BIN)/freezer-api $(ARGS)
@@ -25,6 +25,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 sample-config: $(VENV)/.installed-run
 	$(BIN)/oslo-config-generator --config-file etc/config-generator.conf
+
+# The published OpenAPI document; tests/api/test_openapi.py checks it is current.
+openapi: $(VENV)/.installed-run
+	$(BIN)/python -m freezer_api.api.openapi > openapi.json
 
 sample-policy: $(VENV)/.installed-run
 	$(BIN)/oslopolicy-sample-generator --namespace freezer-api --output-file etc/policy.yaml.sample

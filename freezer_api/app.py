@@ -7,7 +7,7 @@ import logging
 import falcon
 from oslo_config import cfg
 
-from freezer_api.api import errors, v1, v2
+from freezer_api.api import docs, errors, v1, v2
 from freezer_api.api.health import HealthcheckResource
 from freezer_api.api.middleware import AuthMiddleware, RequestIdMiddleware
 from freezer_api.api.requests import Limits
@@ -54,6 +54,8 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None):
             max_body_size=conf.api.max_request_body_size,
             default_limit=conf.api.default_limit,
             max_limit=conf.api.max_limit,
+            max_json_depth=conf.api.max_json_depth,
+            max_string_length=conf.api.max_string_length,
         ),
     )
     app = falcon.App(
@@ -63,6 +65,7 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None):
     errors.install(app)
     app.add_route("/", VersionsResource())
     app.add_route("/healthcheck", HealthcheckResource(conf.healthcheck.disable_by_file_path))
+    docs.add_routes(app)
     v2.add_routes(app, edge, services)
     v1.add_routes(app, edge, services)
     return wrap_wsgi(conf, app)

@@ -17,6 +17,7 @@ from freezer_api.conf import register_opts
 from tests.support import databases
 from tests.support.http import Caller, InProcess, OverHTTP
 from tests.support.personas import PERSONAS
+from tests.support.reporting import FUZZ_REPORT
 from tests.support.server import LiveServer, start_server
 
 
@@ -107,3 +108,6 @@ def pytest_terminal_summary(terminalreporter):
         reasons[reason] = reasons.get(reason, 0) + 1
     for reason, count in sorted(reasons.items()):
         terminalreporter.write_line(f"SKIPPED {count} tests: {reason}")
+    fuzz_report = terminalreporter.config.stash.get(FUZZ_REPORT, None)
+    if fuzz_report is not None:
+        terminalreporter.write_line(fuzz_report())

@@ -16,8 +16,9 @@ LOG = logging.getLogger("freezer_api.access")
 REQUEST_ID_HEADER = "x-openstack-request-id"
 _REQUEST_ID = re.compile(r"^req-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
-# Paths served without authentication.
-PUBLIC_PATHS = frozenset({"/", "/healthcheck"})
+# Paths served without authentication, and prefixes of such paths.
+PUBLIC_PATHS = frozenset({"/", "/healthcheck", "/openapi.json", "/docs"})
+PUBLIC_PREFIXES = ("/docs/",)
 
 
 class RequestIdMiddleware:
@@ -47,7 +48,7 @@ class AuthMiddleware:
         self.public_paths = public_paths
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
-        if req.path in self.public_paths or req.method == "OPTIONS":
+        if req.path in self.public_paths or req.path.startswith(PUBLIC_PREFIXES) or req.method == "OPTIONS":
             req.context.caller = None
             return
         caller = self.authenticator.identify(req.get_header, req.env)

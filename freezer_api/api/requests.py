@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import falcon
 import orjson
 
+from freezer_api.api.json_limits import check_json_limits
+
 # A body never read in full when larger than this many bytes over the limit.
 _CHUNK = 64 * 1024
+
+# Media types a JSON body may be declared as. The contract accepts bodies
+# without a Content-Type (tempest); `curl -d` and urllib declare
+# form-urlencoded for what is JSON, and upstream never looked.
+_BODY_MEDIA_TYPES = ("application/json", "application/x-www-form-urlencoded")
+_CHARSETS = ("utf-8", "utf8", "us-ascii")
 
 
 @dataclass(frozen=True)
@@ -17,6 +26,8 @@ class Limits:
     max_body_size: int
     default_limit: int
     max_limit: int
+    max_json_depth: int = 32
+    max_string_length: int = 65536
 
 
 def read_json(req: falcon.Request, limits: Limits) -> Any:
@@ -29,10 +40,33 @@ def read_json(req: falcon.Request, limits: Limits) -> Any:
     raw = _read(req, length, limits)
     if not raw.strip():
         return None
+    _check_media_type(req.content_type)
     try:
-        return orjson.loads(raw)
+        document = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise falcon.HTTPBadRequest(title="Malformed JSON", description=f"The body is not valid JSON: {error}")
+    check_json_limits(document, max_depth=limits.max_json_depth, max_string_length=limits.max_string_length)
+    return document
+
+
+def _check_media_type(content_type: str | None) -> None:
+    """415 for a body declared as something other than (UTF-8) JSON."""
+    if not content_type:
+        return
+    media_type, parameters = falcon.parse_header(content_type)
+    media_type = media_type.lower()
+    json_like = media_type in _BODY_MEDIA_TYPES or (media_type.startswith("application/") and media_type.endswith("+json"))
+    if not json_like:
+        raise falcon.HTTPUnsupportedMediaType(
+            title="Unsupported media type",
+            description=f"Request bodies are JSON: send Content-Type: application/json, not {media_type!r}.",
+        )
+    charset = parameters.get("charset")
+    if charset and charset.lower() not in _CHARSETS:
+        raise falcon.HTTPUnsupportedMediaType(
+            title="Unsupported media type",
+            description=f"JSON bodies are UTF-8, not {charset!r}.",
+        )
 
 
 def _is_chunked(req: falcon.Request) -> bool:
@@ -72,17 +106,28 @@ def paging(req: falcon.Request, limits: Limits) -> tuple[int, int]:
     return min(limit, limits.max_limit), offset or 0
 
 
+# Paging numbers end up in SQL: they must fit a signed 64-bit integer.
+MAX_PAGING_VALUE = 2**63 - 1
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
 def _non_negative(req: falcon.Request, name: str) -> int | None:
     value = req.get_param(name)
     if value is None or value == "":
         return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise falcon.HTTPInvalidParam(f"'{value}' is not an integer.", name)
+    if not _INTEGER.fullmatch(value) or len(value) > 20:
+        raise falcon.HTTPInvalidParam(f"{value[:40]!r} is not an integer.", name)
+    number = int(value)
     if number < 0:
         raise falcon.HTTPInvalidParam("It must not be negative.", name)
+    if number > MAX_PAGING_VALUE:
+        raise falcon.HTTPInvalidParam(f"It must be at most {MAX_PAGING_VALUE}.", name)
     return number
+
+
+# The spellings upstream (Falcon's get_param_as_bool) accepted, exactly.
+TRUE_WORDS = ("true", "True", "t", "yes", "y", "1", "on")
+FALSE_WORDS = ("false", "False", "f", "no", "n", "0", "off")
 
 
 def boolean_param(req: falcon.Request, name: str) -> bool:
@@ -90,16 +135,11 @@ def boolean_param(req: falcon.Request, name: str) -> bool:
     value = req.get_param(name)
     if value is None or value == "":
         return False
-    lowered = value.strip().lower()
-    if lowered in _TRUE:
+    if value in TRUE_WORDS:
         return True
-    if lowered in _FALSE:
+    if value in FALSE_WORDS:
         return False
-    raise falcon.HTTPInvalidParam(f"'{value}' is not a boolean.", name)
-
-
-_TRUE = {"true", "t", "yes", "y", "1", "on"}
-_FALSE = {"false", "f", "no", "n", "0", "off"}
+    raise falcon.HTTPInvalidParam(f"{value[:40]!r} is not a boolean.", name)
 
 
 def send_json(resp: falcon.Response, document: Any, status: str = falcon.HTTP_200) -> None:

@@ -9,8 +9,7 @@ import falcon
 
 from freezer_api.api import requests
 from freezer_api.context import RequestContext
-from freezer_api.domain.errors import BadRequest
-from freezer_api.domain.schemas.common import MAX_ID_LENGTH
+from freezer_api.domain.ids import require_valid_project_id
 from freezer_api.policies.enforcer import Authorizer
 
 
@@ -27,8 +26,8 @@ class Resource:
     def authorize(self, req: falcon.Request, rule: str, project_id: str | None) -> RequestContext:
         """The caller, once policy allows `rule` on `project_id`; else 403."""
         caller: RequestContext = req.context.caller
-        if project_id is not None and len(project_id) > MAX_ID_LENGTH:
-            raise BadRequest(f"Project ids are at most {MAX_ID_LENGTH} characters.")
+        if project_id is not None:
+            require_valid_project_id(project_id)
         self.edge.authorizer.authorize(caller, rule, project_id)
         return caller
 

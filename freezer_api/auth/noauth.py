@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from freezer_api.context import RequestContext
+from freezer_api.domain.schemas.common import MAX_ID_LENGTH
 
 # Identity of a caller that sends no identity headers at all (for example the
 # freezer CLI pointed at a development server).
@@ -19,8 +20,11 @@ class HeaderIdentity:
     def identify(self, header, environ=None) -> RequestContext | None:
         project = header("X-Project-Id") or header("X-Tenant-Id") or DEFAULT_PROJECT
         roles = header("X-Roles")
+        user = header("X-User-Id") or DEFAULT_USER
+        if len(user) > MAX_ID_LENGTH or len(project) > MAX_ID_LENGTH:
+            return None  # no Keystone id is that long, and documents record the user in 255 characters
         return RequestContext(
-            user_id=header("X-User-Id") or DEFAULT_USER,
+            user_id=user,
             project_id=project,
             roles=split_roles(DEFAULT_ROLES if roles is None else roles),
             user_name=header("X-User-Name"),

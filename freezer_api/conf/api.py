@@ -18,7 +18,25 @@ OPTS = [
         help="Largest accepted request body, in bytes (larger: 413).",
     ),
     cfg.IntOpt("default_limit", min=1, default=10, help="Page size when a list request gives no limit."),
-    cfg.IntOpt("max_limit", min=1, default=1000, help="Largest page size a list request may ask for."),
+    cfg.IntOpt(
+        "max_limit",
+        min=1,
+        default=1000,
+        help="Largest page a list answers; a larger limit is lowered to this.",
+    ),
+    cfg.IntOpt(
+        "max_json_depth",
+        min=2,
+        max=128,
+        default=32,
+        help="Deepest nesting of objects and arrays accepted in a request body (deeper: 400).",
+    ),
+    cfg.IntOpt(
+        "max_string_length",
+        min=255,
+        default=65536,
+        help="Longest string, in characters, accepted as a key or value in a request body (longer: 400).",
+    ),
 ]
 
 

@@ -6,8 +6,8 @@ import copy
 
 from freezer_api.context import RequestContext
 from freezer_api.domain.documents import DocumentService
-from freezer_api.domain.errors import BadRequest, Conflict
-from freezer_api.domain.ids import new_id
+from freezer_api.domain.errors import Conflict, Unprocessable
+from freezer_api.domain.ids import new_id, require_valid_id
 from freezer_api.domain.schemas import actions as schemas
 from freezer_api.domain.validation import require_object, validate
 from freezer_api.storage.store import UnitOfWork
@@ -51,7 +51,8 @@ def store_job_actions(uow: UnitOfWork, ctx: RequestContext, project_id: str, ent
                 if key not in SERVER_FIELDS:
                     entry.setdefault(key, copy.deepcopy(value))
         if "freezer_action" not in entry:
-            raise BadRequest(f"job_actions[{index}]: no action {action_id!r} in this project; give its freezer_action.")
+            # Schema-valid, but it names nothing: like an unknown client (contract 0.5).
+            raise Unprocessable(f"job_actions[{index}]: no action {action_id!r} in this project; give its freezer_action.")
         if known is None or not same_definition(known["freezer_action"], entry["freezer_action"]):
             if known is not None:
                 action_id = None  # a changed definition becomes a new action
@@ -92,8 +93,8 @@ class Actions(DocumentService):
 
     def patch(self, ctx: RequestContext, project_id: str, action_id: str, body) -> int:
         """Merge `freezer_action` key by key; other fields given replace the stored ones."""
-        patch = {k: v for k, v in require_object(body).items() if k not in SERVER_FIELDS}
-        validate(schemas.PATCH, patch)
+        validate(schemas.PATCH, require_object(body))
+        patch = {k: v for k, v in body.items() if k not in SERVER_FIELDS}
 
         def change(uow: UnitOfWork) -> int:
             stored = self.existing(uow, project_id, action_id, for_update=True)
@@ -110,6 +111,7 @@ class Actions(DocumentService):
 
     def replace(self, ctx: RequestContext, project_id: str, action_id: str, body) -> int:
         """Create or replace the action with this id; its new version."""
+        require_valid_id("action_id", action_id)
         definition = require_object(body)
         validate(schemas.CREATE, definition)
 

@@ -7,7 +7,7 @@ from typing import Callable
 from freezer_api.context import RequestContext
 from freezer_api.domain.documents import DocumentService
 from freezer_api.domain.errors import BadRequest, Conflict
-from freezer_api.domain.ids import new_id
+from freezer_api.domain.ids import is_storable_key, new_id
 from freezer_api.domain.schemas import backups as schemas
 from freezer_api.domain.search import parse_search
 from freezer_api.domain.validation import require_object, validate
@@ -21,6 +21,8 @@ class Backups(DocumentService):
     kind = "backups"
     noun = "backup"
     time_bounds = True
+    # v1 backup ids are composed from the metadata: they follow no pattern.
+    possible_id = staticmethod(is_storable_key)
 
     def create(self, ctx: RequestContext, project_id: str, body) -> str:
         metadata = dict(require_object(body))
@@ -52,6 +54,8 @@ class Backups(DocumentService):
     ) -> list[tuple[str, dict]]:
         """Like list, with each backup's attributes; `after_id` starts after that backup."""
         query = parse_search(search_body, time_bounds=True)
+        if after_id is not None and not is_storable_key(after_id):
+            raise BadRequest(f"No backup with id {after_id[:80]!r} to page after (marker).")
         with self.store.reading() as uow:
             page = uow.backups.search_with_attributes(
                 Scope(project_id), query, limit=limit, offset=offset, after_id=after_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from freezer_api.context import RequestContext
 from freezer_api.domain.errors import BadRequest, Conflict, Forbidden, NotFound
-from freezer_api.domain.ids import new_id
+from freezer_api.domain.ids import is_possible_client_id, new_id
 from freezer_api.domain.schemas import clients as schemas
 from freezer_api.domain.schemas.common import ACTIONS, ENGINES, MODES, STORAGES
 from freezer_api.domain.search import SearchQuery, parse_search
@@ -101,23 +101,31 @@ class Clients:
 
 def _own_client(uow: UnitOfWork, project_id: str, client_id: str) -> StoredDocument:
     """The project's own client, locked for a change; Forbidden for another project's central one."""
+    if not is_possible_client_id(client_id):
+        raise _not_found(project_id, client_id)
     own = uow.clients.get(project_id, client_id, for_update=True)
     if own is not None:
         return own
     if any(is_central(c) for c in uow.clients.find_everywhere(client_id)):
         raise Forbidden(f"Client {client_id!r} is a central client of another project.")
-    raise NotFound(f"No client with id {client_id!r} in project {project_id!r}.")
+    raise _not_found(project_id, client_id)
 
 
 def visible_client(uow: UnitOfWork, project_id: str, client_id: str) -> StoredDocument:
     """The project's own client with this id, else another project's central one."""
+    if not is_possible_client_id(client_id):
+        raise _not_found(project_id, client_id)
     own = uow.clients.get(project_id, client_id)
     if own is not None:
         return own
     for candidate in uow.clients.find_everywhere(client_id):
         if is_central(candidate):
             return candidate
-    raise NotFound(f"No client with id {client_id!r} in project {project_id!r}.")
+    raise _not_found(project_id, client_id)
+
+
+def _not_found(project_id: str, client_id: str) -> NotFound:
+    return NotFound(f"No client with id {client_id[:300]!r} in project {project_id!r}.")
 
 
 def _refresh(uow: UnitOfWork, stored: StoredDocument, info: dict) -> None:

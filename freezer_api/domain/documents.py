@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from freezer_api.domain.errors import NotFound
+from freezer_api.domain.ids import is_possible_id
 from freezer_api.domain.search import parse_search
 from freezer_api.storage.documents_types import Scope, StoredDocument
 from freezer_api.storage.store import ReadUnit, Store, UnitOfWork
@@ -12,14 +13,16 @@ class DocumentService:
     kind = ""  # the UnitOfWork attribute of the repository: "backups", "jobs", ...
     noun = ""  # for messages: "backup", "job", ...
     time_bounds = False  # whether searches honour time_after / time_before
+    # Whether a document of this kind could have an id: a lookup of any other is a 404.
+    possible_id = staticmethod(is_possible_id)
 
     def __init__(self, store: Store):
         self.store = store
 
     def existing(self, uow: UnitOfWork | ReadUnit, project_id: str, doc_id: str, *, for_update: bool = False) -> StoredDocument:
-        stored = getattr(uow, self.kind).get(project_id, doc_id, for_update=for_update)
+        stored = getattr(uow, self.kind).get(project_id, doc_id, for_update=for_update) if self.possible_id(doc_id) else None
         if stored is None:
-            raise NotFound(f"No {self.noun} with id {doc_id!r} in project {project_id!r}.")
+            raise NotFound(f"No {self.noun} with id {doc_id[:300]!r} in project {project_id!r}.")
         return stored
 
     def get(self, project_id: str, doc_id: str) -> StoredDocument:

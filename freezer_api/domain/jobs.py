@@ -12,7 +12,7 @@ from freezer_api.domain.actions import store_job_actions
 from freezer_api.domain.clients import CAPABILITIES, is_central, visible_client
 from freezer_api.domain.documents import DocumentService
 from freezer_api.domain.errors import BadRequest, Conflict, NotFound, Unprocessable
-from freezer_api.domain.ids import new_id
+from freezer_api.domain.ids import is_possible_id, new_id, require_valid_id
 from freezer_api.domain.schemas import jobs as schemas
 from freezer_api.domain.search import SearchQuery, parse_search
 from freezer_api.domain.trusts import NoTrusts, TrustBroker
@@ -140,6 +140,7 @@ class Jobs(DocumentService):
 
     def replace(self, ctx: RequestContext, project_id: str, job_id: str, body) -> int:
         """POST /jobs/{job_id}: create the job with this id, or replace it; its version."""
+        require_valid_id("job_id", job_id)
         body = expand_action_defaults(require_object(body))
         validate(schemas.CREATE, body)
         fields = _clean(body)
@@ -211,6 +212,8 @@ class Jobs(DocumentService):
 
     def get(self, project_id: str, job_id: str, *, any_project: bool = False) -> StoredDocument:
         """The job; `any_project` lets a privileged caller find it in any project."""
+        if not is_possible_id(job_id):
+            raise NotFound(f"No job with id {job_id[:300]!r} in project {project_id!r}.")
         with self.store.reading() as uow:
             stored = uow.jobs.get(project_id, job_id)
             if stored is None and any_project:

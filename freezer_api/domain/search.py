@@ -16,6 +16,8 @@ from typing import Any, Iterator
 import orjson
 
 from freezer_api.domain.errors import BadRequest
+from freezer_api.domain.schemas import search as schemas
+from freezer_api.domain.validation import validate
 
 # Longest name or token stored verbatim; longer ones are stored as a digest.
 # 191 characters keep a (project, name, value) index under MySQL's key limit.
@@ -131,28 +133,20 @@ def parse_search(body: Any, *, time_bounds: bool = False) -> SearchQuery:
         return query
     if not isinstance(body, dict):
         raise BadRequest("The search body must be a JSON object.")
-    for entry in _pairs(body, "match"):
+    validate(schemas.BACKUP_SEARCH if time_bounds else schemas.SEARCH, body)
+    for entry in body.get("match") or ():
         for name, value in entry.items():
             if name == "_all":
                 _add_free_text(query, value)
             else:
                 query.add_match(name, value)
-    for entry in _pairs(body, "match_not"):
+    for entry in body.get("match_not") or ():
         for name, value in entry.items():
             query.add_match_not(name, value)
     if time_bounds:
         query.time_after = _epoch(body, "time_after")
         query.time_before = _epoch(body, "time_before")
     return query
-
-
-def _pairs(body: dict, key: str) -> list[dict]:
-    entries = body.get(key)
-    if entries is None:
-        return []
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise BadRequest(f"'{key}' must be a list of objects, for example [{{\"status\": \"completed\"}}].")
-    return entries
 
 
 def _add_free_text(query: SearchQuery, value: Any) -> None:
@@ -162,7 +156,7 @@ def _add_free_text(query: SearchQuery, value: Any) -> None:
             decoded = orjson.loads(value)
         except orjson.JSONDecodeError:
             decoded = None
-        if isinstance(decoded, list) and decoded and all(isinstance(e, dict) for e in decoded):
+        if _is_pair_list(decoded):
             for entry in decoded:
                 for name, inner in entry.items():
                     query.add_match(name, inner)
@@ -175,17 +169,17 @@ def _add_free_text(query: SearchQuery, value: Any) -> None:
         query.text.append(text)
 
 
+def _is_pair_list(decoded: Any) -> bool:
+    """The CLI's `--search '[{"client_id": "node1_2"}]'`: objects of scalar values."""
+    return (
+        isinstance(decoded, list)
+        and bool(decoded)
+        and all(isinstance(entry, dict) for entry in decoded)
+        and all(not isinstance(value, (dict, list)) for entry in decoded for value in entry.values())
+    )
+
+
 def _epoch(body: dict, key: str) -> int | None:
+    """A bound the schema admitted: a number, or a string of digits."""
     value = body.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise BadRequest(f"'{key}' must be epoch seconds (an integer).")
-    if isinstance(value, (int, float)):
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            pass
-    raise BadRequest(f"'{key}' must be epoch seconds (an integer).")
+    return None if value is None else int(value)

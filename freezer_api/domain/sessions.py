@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from freezer_api.context import RequestContext
 from freezer_api.domain.documents import DocumentService
 from freezer_api.domain.errors import BadRequest, NotFound, UnknownAction
-from freezer_api.domain.ids import new_id
+from freezer_api.domain.ids import is_possible_id, new_id, require_valid_id
 from freezer_api.domain.schemas import sessions as schemas
 from freezer_api.domain.validation import require_object, validate
 from freezer_api.storage.documents_types import StoredDocument
@@ -74,6 +74,7 @@ class Sessions(DocumentService):
 
     def replace(self, ctx: RequestContext, project_id: str, session_id: str, body) -> int:
         """Create the session with this id, or replace it: replace means replace (D20)."""
+        require_valid_id("session_id", session_id)
         body = require_object(body)
         validate(schemas.REPLACE, body)
 
@@ -90,8 +91,8 @@ class Sessions(DocumentService):
 
     def patch(self, ctx: RequestContext, project_id: str, session_id: str, body) -> int:
         """Merge `jobs`, replace `schedule` and every other field given (contract 2.5)."""
-        patch = {k: v for k, v in require_object(body).items() if k not in SERVER_FIELDS}
-        validate(schemas.PATCH, patch)
+        validate(schemas.PATCH, require_object(body))
+        patch = {k: v for k, v in body.items() if k not in SERVER_FIELDS}
 
         def change(uow: UnitOfWork) -> int:
             stored = self.existing(uow, project_id, session_id, for_update=True)
@@ -223,7 +224,7 @@ def _forget_member(uow: UnitOfWork, project_id: str, session_id: str, job_id: st
 
 
 def _existing_job(uow: UnitOfWork, project_id: str, job_id: str) -> StoredDocument:
-    stored = uow.jobs.get(project_id, job_id, for_update=True)
+    stored = uow.jobs.get(project_id, job_id, for_update=True) if is_possible_id(job_id) else None
     if stored is None:
-        raise NotFound(f"No job with id {job_id!r} in project {project_id!r}.")
+        raise NotFound(f"No job with id {job_id[:300]!r} in project {project_id!r}.")
     return stored

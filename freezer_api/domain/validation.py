@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
 from jsonschema.exceptions import best_match
 
 from freezer_api.domain.errors import BadRequest
+
+
+@lru_cache(maxsize=None)
+def _ecma_pattern(pattern: str) -> re.Pattern:
+    # JSON Schema patterns are ECMA-262 regular expressions, where `$` ends
+    # the input; Python's `$` also matches before a final newline.
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+def _pattern(validator, pattern: str, instance: Any, schema: dict):
+    if validator.is_type(instance, "string") and not _ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance[:200]!r} does not match {pattern!r}")
+
+
+Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
 
 _validators: dict[int, Draft202012Validator] = {}
 
@@ -16,7 +35,7 @@ def validate(schema: dict, document: Any) -> None:
     """Raise BadRequest naming the first problem when `document` breaks `schema`."""
     validator = _validators.get(id(schema))
     if validator is None:
-        validator = _validators[id(schema)] = Draft202012Validator(schema)
+        validator = _validators[id(schema)] = Validator(schema)
     error = best_match(validator.iter_errors(document))
     if error is not None:
         raise BadRequest(_describe(error))

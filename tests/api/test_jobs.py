@@ -141,10 +141,11 @@ def test_a_reference_to_a_stored_action_takes_its_definition(api, project, clien
     assert len(actions_of(api, project)) == 1
 
 
-def test_a_reference_to_a_missing_action_is_400_and_creates_nothing(api, project, client_id):
+def test_a_reference_to_a_missing_action_is_422_and_creates_nothing(api, project, client_id):
+    # Contract 0.5: a job referencing an unknown action id is 422, like an unknown client.
     doc = job(client_id)
     doc["job_actions"] = [{"freezer_action": freezer_action()}, {"action_id": "no-such-action"}]
-    assert api.post(jobs_path(project), doc).status == 400
+    assert api.post(jobs_path(project), doc).status == 422
     assert actions_of(api, project) == []
 
 
@@ -274,6 +275,32 @@ def test_patch_with_job_actions_deduplicates_and_rechecks_the_client(api, projec
     (entry,) = api.get(f"{jobs_path(project)}/{job_id}").json()["job_actions"]
     assert entry["freezer_action"]["backup_name"] == "second" and entry["mandatory"] is False
     assert len(actions_of(api, project)) == 2
+
+
+def test_a_rejected_patch_that_fails_after_storing_actions_leaves_no_trace(api, project, client_id):
+    # The new actions are written, then the client check refuses the job:
+    # the whole transaction goes, the job keeps its version and definition.
+    job_id = create(api, project, job(client_id))
+    path = f"{jobs_path(project)}/{job_id}"
+    before = api.get(path).json()
+    actions_before = actions_of(api, project)
+    for bad in (
+        {"client_id": "ghost.example.com", "job_actions": [{"freezer_action": freezer_action(backup_name="new")}]},
+        {"job_actions": [{"freezer_action": freezer_action(backup_name="ok")}, {"action_id": "no-such-action"}]},
+        {"job_actions": [{"freezer_action": freezer_action()}, {"freezer_action": freezer_action(storage="tape")}]},
+    ):
+        assert api.patch(path, bad).status == 422, bad
+    assert api.get(path).json() == before
+    assert actions_of(api, project) == actions_before
+
+
+def test_a_rejected_create_or_replace_writes_neither_job_nor_actions(api, project, client_id):
+    path = f"{jobs_path(project)}/chosen"
+    doc = job(client_id, freezer_action(backup_name="first"), freezer_action(mode="cinder"))
+    assert api.post(path, doc).status == 422
+    assert api.put(path, doc).status == 422
+    assert api.get(path).status == 404
+    assert actions_of(api, project) == []
 
 
 def test_patch_of_a_missing_job_is_404_and_creates_no_action(api, project, client_id):

@@ -28,3 +28,13 @@ def test_policy_applies_to_header_identities(transport, project):
 def test_a_caller_without_identity_headers_is_the_development_admin(transport, project):
     bare = Caller(transport)
     assert bare.post(f"/v2/{project}/backups", backup_metadata()).status == 201
+
+
+def test_identities_too_long_to_record_are_401(transport, project):
+    # Documents record their user in 255 characters; PostgreSQL and MariaDB refuse more.
+    for headers in ({"X-User-Id": "u" * 256, "X-Project-Id": project}, {"X-User-Id": "u", "X-Project-Id": "p" * 256}):
+        reply = Caller(transport, {**headers, "X-Roles": "member"}).post(f"/v2/{project}/backups", backup_metadata())
+        assert reply.status == 401
+        assert set(reply.json()) == {"title", "description"}
+    longest = Caller(transport, {"X-User-Id": "u" * 255, "X-Project-Id": project, "X-Roles": "member"})
+    assert longest.post(f"/v2/{project}/backups", backup_metadata()).status == 201

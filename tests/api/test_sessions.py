@@ -134,6 +134,47 @@ def test_add_with_a_missing_document_is_404_and_changes_nothing(api, project, cl
     assert api.get(f"/v2/{project}/jobs/{job_id}").json()["session_id"] == ""
 
 
+@pytest.mark.parametrize("bad_id", ["a" * 256, "a%00b", "sp ace", "%ff", "x.y"])
+def test_adding_a_job_that_cannot_exist_is_404_and_changes_nothing(api, project, client_id, bad_id):
+    session_id, (member,) = member_session(api, project, client_id, members=1)
+    session_before = api.get(f"{sessions_path(project)}/{session_id}").json()
+    job_id = new_job(api, project, client_id)
+    job_before = api.get(f"/v2/{project}/jobs/{job_id}").json()
+    assert api.put(f"{sessions_path(project)}/{session_id}/jobs/{bad_id}").status == 404
+    assert api.put(f"{sessions_path(project)}/{bad_id}/jobs/{job_id}").status == 404
+    assert api.delete(f"{sessions_path(project)}/{bad_id}/jobs/{member}").status == 404
+    assert api.get(f"{sessions_path(project)}/{session_id}").json() == session_before
+    assert api.get(f"/v2/{project}/jobs/{job_id}").json() == job_before
+
+
+def test_adding_another_projects_job_is_404_and_changes_neither(transport, api, project, client_id):
+    from tests.conftest import identity_headers, new_project
+    from tests.support.http import Caller
+
+    session_id = create(api, project)
+    other_project = new_project()
+    other = Caller(transport, identity_headers(other_project))
+    other_client = client_info()
+    other.post(f"/v2/{other_project}/clients", other_client)
+    foreign_job = other.post(f"/v2/{other_project}/jobs", job(other_client["client_id"])).json()["job_id"]
+    assert api.put(f"{sessions_path(project)}/{session_id}/jobs/{foreign_job}").status == 404
+    assert api.get(f"{sessions_path(project)}/{session_id}").json()["_version"] == 1
+    assert other.get(f"/v2/{other_project}/jobs/{foreign_job}").json()["_version"] == 1
+
+
+def test_a_rejected_session_action_changes_nothing(api, project, client_id):
+    session_id, (member,) = member_session(api, project, client_id, members=1)
+    before = api.get(f"{sessions_path(project)}/{session_id}").json()
+    for name, parameters in (
+        ("start", {"job_id": "not-a-member", "current_tag": 0}),
+        ("start", {"job_id": member, "current_tag": 99}),
+        ("end", {"job_id": "not-a-member", "current_tag": 0, "result": "success"}),
+        ("start", {"job_id": member, "current_tag": "0; DROP TABLE sessions"}),
+    ):
+        assert action(api, project, session_id, name, **parameters).status == 400
+    assert api.get(f"{sessions_path(project)}/{session_id}").json() == before
+
+
 def test_removing_a_member_stops_it_and_keeps_its_schedule(api, project, client_id):
     session_id, (job_id, other) = member_session(api, project, client_id)
     reply = api.delete(f"{sessions_path(project)}/{session_id}/jobs/{job_id}")

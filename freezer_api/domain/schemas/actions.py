@@ -1,13 +1,13 @@
 """Stand-alone action bodies (contract 2.4, 4.4)."""
 
-from freezer_api.domain.schemas.common import ID
+from freezer_api.domain.schemas.common import ID, INTEGER, OWNER_FIELDS, STORED_ID, VERSION
 from freezer_api.domain.schemas.jobs import FREEZER_ACTION
 
 _PROPERTIES = {
     "action_id": ID,
     "freezer_action": FREEZER_ACTION,
-    "max_retries": {"type": "integer"},
-    "max_retries_interval": {"type": "integer"},
+    "max_retries": INTEGER,
+    "max_retries_interval": INTEGER,
     "mandatory": {"type": "boolean"},
 }
 
@@ -21,5 +21,13 @@ CREATE = {
 PATCH = {
     "type": "object",
     "properties": _PROPERTIES,
+    "additionalProperties": True,
+}
+
+# An action as the API returns it (contract 4.4): as sent, defaults filled.
+DOCUMENT = {
+    "type": "object",
+    "properties": {**_PROPERTIES, "action_id": STORED_ID, **OWNER_FIELDS, "_version": VERSION},
+    "required": ["action_id", "project_id", "user_id", "freezer_action", "max_retries", "max_retries_interval", "mandatory"],
     "additionalProperties": True,
 }

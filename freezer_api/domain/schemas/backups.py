@@ -1,5 +1,7 @@
 """Backup metadata bodies (contract 2.1, 4.1)."""
 
+from freezer_api.domain.schemas.common import INTEGER, NON_NEGATIVE, OWNER_FIELDS, STORED_ID, VERSION
+
 BACKUP_STATUSES = ["creating", "available", "error", "deleting", "deleted"]
 
 _NAME = {"type": "string", "minLength": 1}
@@ -29,8 +31,8 @@ PATCH = {
 }
 
 # v1 metadata (domain/backups_v1.py): the 2015 names and the later ones.
-_TIME_STAMP = {"type": "integer"}
-_LEVEL = {"type": "integer", "minimum": 0}
+_TIME_STAMP = INTEGER
+_LEVEL = NON_NEGATIVE
 
 V1_METADATA = {
     "type": "object",
@@ -45,5 +47,19 @@ V1_METADATA = {
         "curr_backup_level": _LEVEL,
         "status": {"enum": BACKUP_STATUSES},
     },
+    "additionalProperties": True,
+}
+
+# A backup as the API returns it (contract 4.1).
+DOCUMENT = {
+    "type": "object",
+    "properties": {
+        "backup_id": STORED_ID,
+        **OWNER_FIELDS,
+        "status": {"enum": BACKUP_STATUSES},
+        "backup_metadata": {"type": "object", "description": "the metadata the agent reported, as sent"},
+        "_version": VERSION,
+    },
+    "required": ["backup_id", "project_id", "user_id", "status", "backup_metadata"],
     "additionalProperties": True,
 }

@@ -7,7 +7,10 @@ from freezer_api.domain.schemas.common import (
     HOSTNAME_PATTERN,
     MAX_ID_LENGTH,
     MODES,
+    OWNER_FIELDS,
     STORAGES,
+    STORED_ID,
+    VERSION,
 )
 
 
@@ -29,5 +32,29 @@ REGISTER = {
         "supported_engines": _list_of(ENGINES),
     },
     "required": ["client_id"],
+    "additionalProperties": True,
+}
+
+# A registered client as the API returns it (contract 4.2).
+DOCUMENT = {
+    "type": "object",
+    "properties": {
+        **OWNER_FIELDS,
+        "client": {
+            "type": "object",
+            "properties": {
+                "client_id": STORED_ID,
+                "uuid": STORED_ID,
+                "hostname": {"type": "string"},
+                "description": {"type": ["string", "null"]},
+                "is_central": {"type": "boolean"},
+                **{name: REGISTER["properties"][name] for name in ("supported_actions", "supported_modes", "supported_storages", "supported_engines")},
+            },
+            "required": ["client_id", "uuid", "is_central"],
+            "additionalProperties": True,
+        },
+        "_version": VERSION,
+    },
+    "required": ["project_id", "user_id", "client"],
     "additionalProperties": True,
 }

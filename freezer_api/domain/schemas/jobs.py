@@ -1,6 +1,16 @@
 """Job, job action and schedule bodies (contract 2.3, 4.3, 6)."""
 
-from freezer_api.domain.schemas.common import ACTIONS, CLIENT_ID, ID, MAX_ID_LENGTH, MODES
+from freezer_api.domain.schemas.common import (
+    ACTIONS,
+    CLIENT_ID,
+    ID,
+    INTEGER,
+    MAX_ID_LENGTH,
+    MODES,
+    OWNER_FIELDS,
+    STORED_ID,
+    VERSION,
+)
 
 ISO_DATE_TIME = (
     r"^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[01]|0[1-9]|[12][0-9])"
@@ -15,13 +25,13 @@ _CRON_FIELD = {"type": "string"}
 SCHEDULE = {
     "type": "object",
     "properties": {
-        "time_created": {"type": "integer"},
-        "time_started": {"type": "integer"},
-        "time_ended": {"type": "integer"},
+        "time_created": INTEGER,
+        "time_started": INTEGER,
+        "time_ended": INTEGER,
         "status": {"enum": ["", "completed", "stop", "scheduled", "running", "aborting", "removed"]},
         "event": {"enum": ["", "stop", "start", "abort", "remove"]},
         "result": {"enum": ["", "success", "fail", "aborted"]},
-        "current_pid": {"type": "integer"},
+        "current_pid": INTEGER,
         "schedule_date": _DATE,
         "schedule_interval": {"type": "string", "pattern": INTERVAL},
         "schedule_start_date": _DATE,
@@ -62,8 +72,8 @@ JOB_ACTION = {
     "properties": {
         "freezer_action": FREEZER_ACTION,
         "action_id": ID,
-        "max_retries": {"type": "integer"},
-        "max_retries_interval": {"type": "integer"},
+        "max_retries": INTEGER,
+        "max_retries_interval": INTEGER,
         "mandatory": {"type": "boolean"},
     },
     "anyOf": [{"required": ["freezer_action"]}, {"required": ["action_id"]}],
@@ -77,14 +87,14 @@ _JOB_PROPERTIES = {
     "client_id": CLIENT_ID,
     "description": _NULLABLE_STRING,
     "session_id": {"type": ["string", "null"], "pattern": r"^[\w-]*$", "maxLength": MAX_ID_LENGTH},
-    "session_tag": {"type": "integer"},
+    "session_tag": INTEGER,
     "session_name": _NULLABLE_STRING,
     "job_schedule": SCHEDULE,
     "job_actions": {"type": "array", "items": JOB_ACTION},
     "action_defaults": {"type": "object"},
     # Accepted for compatibility and never stored from a client (D5).
     "user_credentials": {"type": "object"},
-    "_version": {"type": "integer"},
+    "_version": INTEGER,
 }
 
 CREATE = {
@@ -97,8 +107,43 @@ CREATE = {
 PATCH = {
     "type": "object",
     "properties": _JOB_PROPERTIES,
+    # The defaults apply to the job actions the same body gives.
+    "dependentRequired": {"action_defaults": ["job_actions"]},
     "additionalProperties": False,
 }
 
 # POST /jobs/{job_id}/event: one key naming the event; its value is ignored.
 EVENT_NAMES = ("start", "stop", "abort")
+
+# An element of job_actions as returned: as sent, with the id of the stored
+# action it became (contract 4.3, the classic shape).
+_STORED_JOB_ACTION = {
+    "type": "object",
+    "properties": {**JOB_ACTION["properties"], "action_id": STORED_ID, **OWNER_FIELDS},
+    "required": ["action_id", "freezer_action"],
+    "additionalProperties": True,
+}
+
+# A job as the API returns it (contract 4.3).
+DOCUMENT = {
+    "type": "object",
+    "properties": {
+        "job_id": STORED_ID,
+        **OWNER_FIELDS,
+        "client_id": {"type": "string"},
+        "description": _NULLABLE_STRING,
+        "session_id": {"type": "string"},
+        "session_tag": INTEGER,
+        "session_name": _NULLABLE_STRING,
+        "job_schedule": SCHEDULE,
+        "job_actions": {"type": "array", "items": _STORED_JOB_ACTION},
+        "user_credentials": {
+            "type": "object",
+            "properties": {"trust_id": {"type": "string"}, "trustor_user_id": {"type": "string"}},
+        },
+        "_version": VERSION,
+    },
+    "required": ["job_id", "project_id", "user_id", "client_id", "description", "session_id", "session_tag",
+                 "job_schedule", "job_actions"],
+    "additionalProperties": False,
+}

@@ -1,6 +1,14 @@
 """Session bodies (contract 2.5, 4.5, 7)."""
 
-from freezer_api.domain.schemas.common import ID
+from freezer_api.domain.schemas.common import (
+    ID,
+    MAX_SAFE_INTEGER,
+    INTEGER,
+    NON_NEGATIVE,
+    OWNER_FIELDS,
+    STORED_ID,
+    VERSION,
+)
 from freezer_api.domain.schemas.jobs import SCHEDULE
 
 _MEMBER = {
@@ -10,8 +18,8 @@ _MEMBER = {
         "status": {"type": "string"},
         "result": {"type": "string"},
         # Copied from the job's schedule on add; "" when the job had none.
-        "time_started": {"type": ["integer", "string"]},
-        "time_ended": {"type": ["integer", "string"]},
+        "time_started": {"type": ["integer", "string"], "minimum": -MAX_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER},
+        "time_ended": {"type": ["integer", "string"], "minimum": -MAX_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER},
     },
     "additionalProperties": True,
 }
@@ -19,15 +27,15 @@ _MEMBER = {
 _PROPERTIES = {
     "session_id": ID,
     "description": {"type": ["string", "null"]},
-    "hold_off": {"type": "integer", "minimum": 0},
-    "session_tag": {"type": "integer", "minimum": 0},
+    "hold_off": NON_NEGATIVE,
+    "session_tag": NON_NEGATIVE,
     "schedule": SCHEDULE,
     "status": {"type": "string"},
     "result": {"type": ["string", "null"]},
-    "time_start": {"type": "integer"},
-    "time_end": {"type": "integer"},
-    "time_started": {"type": "integer"},
-    "time_ended": {"type": "integer"},
+    "time_start": INTEGER,
+    "time_end": INTEGER,
+    "time_started": INTEGER,
+    "time_ended": INTEGER,
     "jobs": {"type": ["object", "array"], "additionalProperties": _MEMBER},
 }
 
@@ -55,7 +63,7 @@ START = {
     "type": "object",
     "properties": {
         "job_id": ID,
-        "current_tag": {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^[0-9]+$"}]},
+        "current_tag": {"anyOf": [NON_NEGATIVE, {"type": "string", "pattern": r"^[0-9]{1,15}$"}]},
     },
     "required": ["job_id", "current_tag"],
 }
@@ -64,10 +72,25 @@ END = {
     "type": "object",
     "properties": {
         "job_id": ID,
-        "current_tag": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^-?[0-9]+$"}]},
+        "current_tag": {"anyOf": [INTEGER, {"type": "string", "pattern": r"^-?[0-9]{1,15}$"}]},
         "result": {"type": "string"},
     },
     "required": ["job_id", "current_tag", "result"],
 }
 
 ACTION_NAMES = ("start", "end")
+
+# A session as the API returns it (contract 4.5).
+DOCUMENT = {
+    "type": "object",
+    "properties": {
+        **_PROPERTIES,
+        "session_id": STORED_ID,
+        **OWNER_FIELDS,
+        "jobs": {"type": "object", "additionalProperties": _MEMBER},
+        "_version": VERSION,
+    },
+    "required": ["session_id", "project_id", "user_id", "session_tag", "hold_off", "status", "schedule", "jobs",
+                 "time_start", "time_end"],
+    "additionalProperties": True,
+}

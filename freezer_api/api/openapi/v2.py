@@ -1,0 +1,154 @@
+"""Every operation of the v2 API (/v2/{project_id}/...), as documented in the OpenAPI document."""
+
+from __future__ import annotations
+
+from freezer_api.api.openapi.operations import (
+    AUTHENTICATED,
+    READS_BODY,
+    USES_DATABASE,
+    DocumentKind,
+    Operation,
+    creation,
+    deleting,
+    listing,
+    patching,
+    replacing,
+    showing,
+)
+from freezer_api.api.openapi.root import home_document
+from freezer_api.domain.schemas import actions, backups, clients, jobs, search, sessions
+
+PREFIX = "/v2/{project_id}"
+
+BACKUPS = DocumentKind(PREFIX, "backups", "backup_id", "backup", "Backup", backups.DOCUMENT)
+CLIENTS = DocumentKind(PREFIX, "clients", "client_id", "client", "Client", clients.DOCUMENT)
+JOBS = DocumentKind(PREFIX, "jobs", "job_id", "job", "Job", jobs.DOCUMENT)
+ACTIONS = DocumentKind(PREFIX, "actions", "action_id", "action", "Action", actions.DOCUMENT)
+SESSIONS = DocumentKind(PREFIX, "sessions", "session_id", "session", "Session", sessions.DOCUMENT)
+KINDS = (BACKUPS, CLIENTS, JOBS, ACTIONS, SESSIONS)
+
+EVENT = {
+    "type": "object",
+    "description": "one key naming the event; its value is ignored",
+    "properties": {name: {} for name in jobs.EVENT_NAMES},
+    "minProperties": 1,
+    "maxProperties": 1,
+    "additionalProperties": False,
+}
+
+SESSION_ACTION = {
+    "type": "object",
+    "description": "one key, start or end, with its parameters (an unknown name is 405)",
+    "properties": {"start": sessions.START, "end": sessions.END},
+    "minProperties": 1,
+    "maxProperties": 1,
+    "additionalProperties": False,
+}
+
+RESULT = {
+    "type": "object",
+    "properties": {"result": {"type": "string"}},
+    "required": ["result"],
+    "additionalProperties": False,
+}
+
+SESSION_RESULT = {
+    "type": "object",
+    "properties": {"result": {"enum": ["success", "hold-off", "out-of-sync"]}, "session_tag": {"type": "integer"}},
+    "required": ["result", "session_tag"],
+    "additionalProperties": False,
+}
+
+_SESSION_MEMBER = f"{SESSIONS.item}/jobs/{{job_id}}"
+
+# Published names of the request and result schemas this version uses.
+SCHEMAS: dict[str, dict] = {
+    **{name: schema for kind in KINDS for name, schema in kind.schemas().items()},
+    "Search": search.SEARCH,
+    "BackupSearch": search.BACKUP_SEARCH,
+    "BackupCreate": backups.CREATE,
+    "BackupPatch": backups.PATCH,
+    "ClientRegistration": clients.REGISTER,
+    "JobCreate": jobs.CREATE,
+    "JobPatch": jobs.PATCH,
+    "JobSchedule": jobs.SCHEDULE,
+    "JobAction": jobs.JOB_ACTION,
+    "FreezerAction": jobs.FREEZER_ACTION,
+    "JobEvent": EVENT,
+    "JobEventResult": RESULT,
+    "ActionCreate": actions.CREATE,
+    "ActionPatch": actions.PATCH,
+    "SessionCreate": sessions.CREATE,
+    "SessionReplace": sessions.REPLACE,
+    "SessionPatch": sessions.PATCH,
+    "SessionAction": SESSION_ACTION,
+    "SessionStart": sessions.START,
+    "SessionEnd": sessions.END,
+    "SessionActionResult": SESSION_RESULT,
+}
+
+OPERATIONS: list[Operation] = [
+    home_document("v2"),
+    # backups: metadata agents report after each run (contract 2.1)
+    listing(BACKUPS, search.BACKUP_SEARCH),
+    creation(BACKUPS, backups.CREATE, summary="Record a backup's metadata",
+             description="The body is the agent's metadata; `status` is taken out of it (default `available`)."),
+    showing(BACKUPS),
+    patching(BACKUPS, backups.PATCH, response=BACKUPS.document,
+             description="Merges `backup_metadata` shallowly and replaces `status`; answers the whole backup."),
+    deleting(BACKUPS),
+    # clients: registered schedulers (contract 2.2)
+    listing(CLIENTS, search.SEARCH, description="Lists the project's clients and every project's central clients."),
+    creation(CLIENTS, clients.REGISTER, errors=(409,), summary="Register a client, or refresh its registration",
+             description="Registering again updates description and capabilities. `is_central: true` needs the "
+                         "clients:create_central rule (admin or service). 409: the id belongs to another project."),
+    showing(CLIENTS, description="The project's client, or another project's central client, with this id."),
+    deleting(CLIENTS, description="403 for another project's central client."),
+    # jobs (contract 2.3, 6)
+    listing(JOBS, search.SEARCH, query=("limit", "offset", "all_projects"),
+            description="`all_projects=true` lists every project's jobs and needs jobs:get_all_projects (403 otherwise)."),
+    creation(JOBS, jobs.CREATE, errors=(409, 422),
+             description="Each job action becomes a stored action (de-duplicated by action_id). 409: the body's "
+                         "job_id exists in this project. 422: the client is unknown or lacks a capability."),
+    showing(JOBS, description="Admin and service callers find a job of any project through any project path."),
+    *replacing(JOBS, jobs.CREATE, errors=(422,)),
+    patching(JOBS, jobs.PATCH, errors=(422,),
+             description="Changes only the fields given; job_actions, when given, replaces the action list."),
+    deleting(JOBS),
+    Operation(
+        "POST", f"{JOBS.item}/event", "v2_post_job_event", "Start, stop or abort a job", "jobs",
+        202, RESULT, (*READS_BODY, *AUTHENTICATED, 404, 409, *USES_DATABASE), body=EVENT, body_required=True,
+        description="`result` is `success`, or `<event> already requested` when the job's event already had that value.",
+    ),
+    # actions (contract 2.4)
+    listing(ACTIONS, search.SEARCH),
+    creation(ACTIONS, actions.CREATE, errors=(409,), description="409: the body's action_id exists in this project."),
+    showing(ACTIONS),
+    *replacing(ACTIONS, actions.CREATE),
+    patching(ACTIONS, actions.PATCH, description="Merges `freezer_action` key by key; other fields given replace."),
+    deleting(ACTIONS),
+    # sessions (contract 2.5, 7)
+    listing(SESSIONS, search.SEARCH),
+    creation(SESSIONS, sessions.CREATE, description="The server chooses the session_id; status starts `active`."),
+    showing(SESSIONS),
+    *replacing(SESSIONS, sessions.REPLACE),
+    patching(SESSIONS, sessions.PATCH, description="Merges `jobs`; replaces `schedule` and every other field given."),
+    deleting(SESSIONS),
+    Operation(
+        "POST", f"{SESSIONS.item}/action", "v2_post_session_action", "Start or end a run of a session", "sessions",
+        202, SESSION_RESULT, (*READS_BODY, *AUTHENTICATED, 404, 405, 409, *USES_DATABASE),
+        body=SESSION_ACTION, body_required=True,
+        description="400 when the tag is higher than the session's or the job is not a member; 405 for an action "
+                    "other than start or end (contract 7.3).",
+    ),
+    Operation(
+        "PUT", _SESSION_MEMBER, "v2_add_session_job", "Make a job a member of a session", "sessions",
+        204, None, (400, *AUTHENTICATED, 404, 409, *USES_DATABASE),
+        description="The job takes the session's schedule and tag. No body.",
+    ),
+    Operation(
+        "DELETE", _SESSION_MEMBER, "v2_remove_session_job", "Remove a job from a session", "sessions",
+        204, None, (400, *AUTHENTICATED, 404, 409, *USES_DATABASE),
+        description="204 also when the job was not a member; a member job is told to stop.",
+    ),
+]

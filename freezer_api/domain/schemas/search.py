@@ -1,0 +1,33 @@
+"""The search object list requests carry in their body (contract 5.2)."""
+
+from freezer_api.domain.schemas.common import MAX_SAFE_INTEGER
+
+_PAIRS = {
+    "type": ["array", "null"],
+    "items": {"type": "object", "description": "field name -> value; a field of that name at any depth must equal it"},
+}
+
+_EPOCH = {
+    "anyOf": [
+        {"type": "null"},
+        {"type": "number", "minimum": -MAX_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER},
+        {"type": "string", "pattern": r"^\s*-?[0-9]{1,15}\s*$"},
+    ],
+    "description": "epoch seconds, inclusive",
+}
+
+# null, like an absent body, means no filter.
+SEARCH = {
+    "type": ["object", "null"],
+    "properties": {
+        "match": {**_PAIRS, "description": "keep documents where every pair of every object matches"},
+        "match_not": {**_PAIRS, "description": "drop documents where any pair matches"},
+    },
+    "additionalProperties": True,
+}
+
+# Backups also bound backup_metadata.time_stamp.
+BACKUP_SEARCH = {
+    **SEARCH,
+    "properties": {**SEARCH["properties"], "time_after": _EPOCH, "time_before": _EPOCH},
+}

@@ -1,0 +1,10 @@
+"""Lines test modules add to the end-of-run summary (see pytest_terminal_summary in tests/conftest.py)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pytest
+
+# The schemathesis pass: a function giving its summary line.
+FUZZ_REPORT = pytest.StashKey[Callable[[], str]]()
