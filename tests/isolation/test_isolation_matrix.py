@@ -1,0 +1,241 @@
+"""Tenant isolation matrix (issue #7): every route of v1 and v2 x every identity and path situation.
+
+Against a real freezer-api process with static tokens, on every engine. For
+each cell (routes.py: 75 (method, route) pairs the app serves; 13 v2
+situations, 9 v1 situations, 2 for the public routes; the all_projects
+situations on GET routes only) the test checks:
+
+* the status the contract gives (routes.expected: 9.3, 9.4, 6.8, 3.3);
+* every non-2xx has a JSON {"title", "description"} body that names
+  nothing of project-a to a caller outside it;
+* successes did what they claim: a read shows project-a's exact document,
+  a list shows it or (from another project) nothing of project-a, a write
+  in another project created that project's own document (D31: even with
+  project-a's id), a legitimate write in project-a changed the scratch
+  document made for it and kept its creator (D15);
+* afterwards project-a's documents are byte-for-byte what they were
+  (full GET bodies, `_version` included) and project-a's lists hold the
+  same ids, unless the cell was a legitimate write in project-a (which
+  never touches the victim's documents: it works on scratch ones).
+
+The matrix has 694 cells per engine (len(CELLS)); test_matrix_size keeps
+this docstring honest.
+"""
+
+from __future__ import annotations
+
+import falcon.inspect
+import orjson
+import pytest
+
+from freezer_api.app import create_app
+from tests.conftest import make_conf
+from tests.isolation.routes import CELLS, ROUTES, VICTIM_PROJECT, Expected, Route, Situation, expected
+from tests.isolation.world import World, document_id
+from tests.support.http import Response
+from tests.support.personas import PERSONAS
+
+MATRIX_SIZE = 694
+
+ERROR_TITLES = {401: "Unauthorized", 403: "Access Forbidden", 404: "Not Found"}
+VICTIM_MARKS = (VICTIM_PROJECT, PERSONAS["member_a"].user_id)
+
+
+def test_the_matrix_covers_every_route_the_app_serves(tmp_path):
+    conf = make_conf(DEFAULT={"auth_strategy": "noauth"}, database={"connection": f"sqlite:///{tmp_path / 'routes.sqlite'}"})
+    served = {
+        (method.method, route.path)
+        for route in falcon.inspect.inspect_routes(create_app(conf))
+        for method in route.methods
+        if not method.internal
+    }
+    in_matrix = {(route.method, route.template) for route in ROUTES}
+    assert served - in_matrix == set(), "served routes missing from the isolation matrix"
+    assert in_matrix - served == set(), "matrix routes the app does not serve"
+    assert {route for route, _ in CELLS} == set(ROUTES)
+
+
+def test_matrix_size():
+    assert len(CELLS) == MATRIX_SIZE
+
+
+@pytest.fixture(scope="module")
+def world(live_server):
+    world = World(live_server.url)
+    yield world
+    world.close()
+
+
+def cell_id(cell: tuple[Route, Situation]) -> str:
+    route, situation = cell
+    return f"{situation.name}:{route}"
+
+
+@pytest.mark.parametrize(("route", "situation"), CELLS, ids=[cell_id(cell) for cell in CELLS])
+def test_cell(world: World, route: Route, situation: Situation):
+    want = expected(route, situation)
+    target = world.scratch_target(route) if want.scratch else world.victim_target(route)
+    project = situation.project(route)
+    params = {"all_projects": "true"} if situation.all_projects else {}
+    if route.op == "list":
+        params["limit"] = "1000"
+    before = world.owner.get(_scratch_path(route, target)).json() if want.scratch and route.op != "create" else None
+    body = world.body(route, target)
+    caller = world.caller(situation.persona)
+    path = route.path(situation.path_project, target.ids)
+    if body is None:
+        reply = caller.request(route.method, path, params=params)
+    else:
+        reply = caller.request(route.method, path, body, params=params)
+
+    try:
+        assert reply.status == want.status, f"{route.method} {path} as {situation.name}: {reply}"
+        if reply.status >= 400:
+            _check_error(reply, situation, project)
+        else:
+            _check_success(world, route, situation, want, target, project, body, reply, before)
+    finally:
+        # Also after a failed check, so that the next cell compares with what is there now.
+        changes = _victim_changes(world, legitimate_write=want.scratch)
+    assert not changes, "\n".join(changes)
+
+
+def _outsider(situation: Situation, project: str | None) -> bool:
+    """Neither the caller nor the path belongs to project-a."""
+    persona = PERSONAS.get(situation.persona or "")
+    return project != VICTIM_PROJECT and (persona is None or persona.project_id != VICTIM_PROJECT)
+
+
+def _check_error(reply: Response, situation: Situation, project: str | None) -> None:
+    assert reply.headers["content-type"].startswith("application/json"), reply
+    error = reply.json()
+    assert isinstance(error.get("title"), str) and error["title"], reply
+    assert isinstance(error.get("description"), str) and error["description"], reply
+    if reply.status in ERROR_TITLES:
+        assert error["title"] == ERROR_TITLES[reply.status], reply
+    if _outsider(situation, project):
+        for mark in VICTIM_MARKS:
+            assert mark not in reply.body.decode(), f"an error tells an outsider about {mark}: {reply}"
+
+
+def _check_success(world, route, situation, want: Expected, target, project, body, reply, before) -> None:
+    if route.op == "public":
+        return  # / and /healthcheck: the status says it all
+    if route.op == "home":
+        assert "resources" in reply.json()
+        return
+    check = {
+        "list": _check_list,
+        "read": _check_read,
+        "create": _check_create,
+        "upsert": _check_upsert,
+    }.get(route.op, _check_scratch_write)
+    check(world, route, situation, want, target, project, body, reply, before)
+
+
+def _check_list(world, route, situation, want, target, project, body, reply, before) -> None:
+    listed = reply.json()[route.kind]
+    victim_id = target.ids[route.id_name]
+    if want.lists_victim:
+        assert victim_id in [document_id(route.kind, doc) for doc in listed], reply
+        if route.version == "v2":
+            assert _victim_document(world, route, victim_id) in listed
+        return
+    for doc in listed:
+        if route.kind == "clients" and doc["client"].get("is_central"):
+            continue
+        assert doc.get("project_id") != VICTIM_PROJECT and doc.get("user_id") != "user-a", f"listed: {doc}"
+
+
+def _check_read(world, route, situation, want, target, project, body, reply, before) -> None:
+    doc = reply.json()
+    doc_id = target.ids[route.id_name]
+    if route.version == "v2":
+        assert doc == {**_victim_document(world, route, doc_id), "_version": doc["_version"]}
+    else:
+        assert document_id(route.kind, doc) == doc_id and doc["user_id"] == "user-a", doc
+
+
+def _check_create(world, route, situation, want, target, project, body, reply, before) -> None:
+    new_id = reply.json()[route.id_name]
+    chosen = target.chosen.get("id")
+    if route.kind == "jobs" and route.version == "v1":
+        assert new_id != chosen  # v1 always generates the job id
+    elif route.kind in ("jobs", "actions") and chosen:
+        assert new_id == chosen  # D31: project-a having the id neither refuses nor redirects it
+    elif route.kind == "clients":
+        assert new_id == target.chosen["client"]["client_id"]
+    _check_owned_by(world, route, situation, project, new_id, creator=PERSONAS[situation.persona].user_id)
+
+
+def _check_upsert(world, route, situation, want, target, project, body, reply, before) -> None:
+    doc_id = target.ids[route.id_name]
+    assert reply.json()[route.id_name] == doc_id
+    # A replace keeps the creator (D15); in another project the caller created its own document.
+    creator = "user-a" if want.scratch else PERSONAS[situation.persona].user_id
+    doc = _check_owned_by(world, route, situation, project, doc_id, creator=creator)
+    if before is not None:
+        assert doc["_version"] > before["_version"]
+
+
+def _check_owned_by(world, route, situation, project, doc_id, *, creator) -> dict:
+    """The document is in the request's project, created by `creator`."""
+    caller = world.caller(situation.persona)
+    path = f"/v2/{project}/{route.kind}/{doc_id}" if route.version == "v2" else f"/v1/{route.kind}/{doc_id}"
+    reply = caller.get(path)
+    assert reply.status == 200, reply
+    doc = reply.json()
+    if "project_id" in doc:
+        assert doc["project_id"] == project, doc
+    assert doc["user_id"] == creator, doc
+    return doc
+
+
+def _check_scratch_write(world, route, situation, want, target, project, body, reply, before) -> None:
+    """A legitimate write in project-a: it changed the scratch document (and only it, see the victim check)."""
+    assert want.scratch
+    after = world.owner.get(_scratch_path(route, target))
+    if route.op == "delete":
+        assert after.status == 404, after
+        return
+    doc = after.json()
+    assert doc["_version"] > before["_version"], (before, doc)
+    if "user_id" in doc:
+        assert doc["user_id"] == "user-a", doc  # D15
+    if route.op == "job_add":
+        assert target.ids["job_id"] in doc["jobs"]
+    if route.op == "job_remove":
+        assert target.ids["job_id"] not in doc["jobs"]
+    if route.op == "event":
+        assert doc["job_schedule"]["event"] == "start"
+
+
+def _scratch_path(route: Route, target) -> str:
+    """The v2 path, in project-a, of the document a legitimate write changes."""
+    id_name = "session_id" if route.kind == "sessions" else route.id_name
+    return f"/v2/{VICTIM_PROJECT}/{route.kind}/{target.ids[id_name]}"
+
+
+def _victim_document(world: World, route: Route, doc_id: str) -> dict:
+    """The victim's document with this id as its baseline GET showed it, without `_version`."""
+    for name, path in world.documents.items():
+        if path == f"/v2/{VICTIM_PROJECT}/{route.kind}/{doc_id}":
+            status, raw = world.baseline_documents[name]
+            doc = orjson.loads(raw)
+            doc.pop("_version")
+            return doc
+    raise AssertionError(f"{doc_id} is not a victim document")
+
+
+def _victim_changes(world: World, *, legitimate_write: bool) -> list[str]:
+    """What changed in project-a since the last cell that should not have; the new baseline."""
+    documents, lists = world.documents_now(), world.lists_now()
+    changes = [
+        f"project-a's {name} changed:\n  before {world.baseline_documents[name]!r}\n  after  {now!r}"
+        for name, now in documents.items()
+        if now != world.baseline_documents[name]
+    ]
+    if not legitimate_write and lists != world.baseline_lists:
+        changes.append(f"project-a's lists changed:\n  before {world.baseline_lists}\n  after  {lists}")
+    world.baseline_documents, world.baseline_lists = documents, lists
+    return changes
