@@ -27,6 +27,8 @@ engine.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import falcon.inspect
 import orjson
 import pytest
@@ -34,7 +36,7 @@ import pytest
 from freezer_api.app import create_app
 from tests.conftest import make_conf
 from tests.isolation.routes import CELLS, ROUTES, VICTIM_PROJECT, Expected, Route, Situation, expected
-from tests.isolation.world import World, document_id, fresh
+from tests.isolation.world import Target, World, document_id, fresh
 from tests.support.http import Response
 from tests.support.personas import PERSONAS
 
@@ -67,17 +69,36 @@ def cell_id(cell: tuple[Route, Situation]) -> str:
     return f"{situation.name}:{route}"
 
 
+@dataclass
+class Cell:
+    """One request of the matrix: who sends it where, what it names, what it must get."""
+
+    route: Route
+    situation: Situation
+    want: Expected
+    target: Target
+    before: dict | None  # the scratch document before a legitimate write
+
+    @property
+    def project(self) -> str | None:
+        return self.situation.project(self.route)
+
+    @property
+    def caller_user(self) -> str:
+        return PERSONAS[self.situation.persona].user_id
+
+
 @pytest.mark.parametrize(("route", "situation"), CELLS, ids=[cell_id(cell) for cell in CELLS])
 def test_cell(world: World, route: Route, situation: Situation):
     want = expected(route, situation)
     target = world.scratch_target(route) if want.scratch else world.victim_target(route)
-    project = situation.project(route)
+    before = world.owner.get(_scratch_path(route, target)).json() if want.scratch and route.op != "create" else None
+    cell = Cell(route, situation, want, target, before)
     params = {"all_projects": "true"} if situation.all_projects else {}
     if route.op == "list":
         params["limit"] = "1000"
-    before = world.owner.get(_scratch_path(route, target)).json() if want.scratch and route.op != "create" else None
     body = world.body(route, target)
-    send = _sender(world.caller(situation.persona), route, situation, params)
+    send = _sender(world.caller(situation.persona), cell, params)
     reply = send(target.ids, body)
 
     try:
@@ -85,28 +106,28 @@ def test_cell(world: World, route: Route, situation: Situation):
         if reply.status == 404:
             _check_same_as_missing(send, target, body, reply)
         if reply.status >= 400:
-            _check_error(reply, situation, project)
+            _check_error(cell, reply)
         else:
-            _check_success(world, route, situation, want, target, project, body, reply, before)
+            _check_success(world, cell, reply)
     finally:
         # Also after a failed check, so that the next cell compares with what is there now.
         changes = _victim_changes(world, legitimate_write=want.scratch)
     assert not changes, "\n".join(changes)
 
 
-def _sender(caller, route: Route, situation: Situation, params: dict):
-    """Sends this cell's request with the given path ids and body."""
+def _sender(caller, cell: Cell, params: dict):
+    """Sends the cell's request with the given path ids and body."""
 
     def send(ids: dict[str, str], body) -> Response:
-        path = route.path(situation.path_project, ids)
+        path = cell.route.path(cell.situation.path_project, ids)
         if body is None:
-            return caller.request(route.method, path, params=params)
-        return caller.request(route.method, path, body, params=params)
+            return caller.request(cell.route.method, path, params=params)
+        return caller.request(cell.route.method, path, body, params=params)
 
     return send
 
 
-def _check_same_as_missing(send, target, body, reply: Response) -> None:
+def _check_same_as_missing(send, target: Target, body, reply: Response) -> None:
     """Project-a's ids get exactly the answer ids that exist nowhere get: nothing to detect."""
     missing = {name: fresh("missing") for name in target.ids}
     raw = orjson.dumps(body).decode() if body is not None else None
@@ -118,43 +139,36 @@ def _check_same_as_missing(send, target, body, reply: Response) -> None:
     assert (again.status, again.body.decode()) == (404, expected_body), f"{reply} vs {again}"
 
 
-def _outsider(situation: Situation, project: str | None) -> bool:
-    """Neither the caller nor the path belongs to project-a."""
-    persona = PERSONAS.get(situation.persona or "")
-    return project != VICTIM_PROJECT and (persona is None or persona.project_id != VICTIM_PROJECT)
-
-
-def _check_error(reply: Response, situation: Situation, project: str | None) -> None:
+def _check_error(cell: Cell, reply: Response) -> None:
     assert reply.headers["content-type"].startswith("application/json"), reply
     error = reply.json()
     assert isinstance(error.get("title"), str) and error["title"], reply
     assert isinstance(error.get("description"), str) and error["description"], reply
     if reply.status in ERROR_TITLES:
         assert error["title"] == ERROR_TITLES[reply.status], reply
-    if _outsider(situation, project):
+    persona = PERSONAS.get(cell.situation.persona or "")
+    outsider = cell.project != VICTIM_PROJECT and (persona is None or persona.project_id != VICTIM_PROJECT)
+    if outsider:
         for mark in VICTIM_MARKS:
             assert mark not in reply.body.decode(), f"an error tells an outsider about {mark}: {reply}"
 
 
-def _check_success(world, route, situation, want: Expected, target, project, body, reply, before) -> None:
-    if route.op == "public":
+def _check_success(world: World, cell: Cell, reply: Response) -> None:
+    op = cell.route.op
+    if op == "public":
         return  # / and /healthcheck: the status says it all
-    if route.op == "home":
+    if op == "home":
         assert "resources" in reply.json()
         return
-    check = {
-        "list": _check_list,
-        "read": _check_read,
-        "create": _check_create,
-        "upsert": _check_upsert,
-    }.get(route.op, _check_scratch_write)
-    check(world, route, situation, want, target, project, body, reply, before)
+    check = {"list": _check_list, "read": _check_read, "create": _check_create, "upsert": _check_upsert}
+    check.get(op, _check_scratch_write)(world, cell, reply)
 
 
-def _check_list(world, route, situation, want, target, project, body, reply, before) -> None:
+def _check_list(world: World, cell: Cell, reply: Response) -> None:
+    route = cell.route
     listed = reply.json()[route.kind]
-    victim_id = target.ids[route.id_name]
-    if want.lists_victim:
+    victim_id = cell.target.ids[route.id_name]
+    if cell.want.lists_victim:
         assert victim_id in [document_id(route.kind, doc) for doc in listed], reply
         if route.version == "v2":
             assert _victim_document(world, route, victim_id) in listed
@@ -165,70 +179,72 @@ def _check_list(world, route, situation, want, target, project, body, reply, bef
         assert doc.get("project_id") != VICTIM_PROJECT and doc.get("user_id") != "user-a", f"listed: {doc}"
 
 
-def _check_read(world, route, situation, want, target, project, body, reply, before) -> None:
+def _check_read(world: World, cell: Cell, reply: Response) -> None:
+    route = cell.route
     doc = reply.json()
-    doc_id = target.ids[route.id_name]
+    doc_id = cell.target.ids[route.id_name]
     if route.version == "v2":
         assert doc == {**_victim_document(world, route, doc_id), "_version": doc["_version"]}
     else:
         assert document_id(route.kind, doc) == doc_id and doc["user_id"] == "user-a", doc
 
 
-def _check_create(world, route, situation, want, target, project, body, reply, before) -> None:
+def _check_create(world: World, cell: Cell, reply: Response) -> None:
+    route, chosen = cell.route, cell.target.chosen
     new_id = reply.json()[route.id_name]
-    chosen = target.chosen.get("id")
     if route.kind == "jobs" and route.version == "v1":
-        assert new_id != chosen  # v1 always generates the job id
-    elif route.kind in ("jobs", "actions") and chosen:
-        assert new_id == chosen  # D31: project-a having the id neither refuses nor redirects it
+        assert new_id != chosen["id"]  # v1 always generates the job id
+    elif route.kind in ("jobs", "actions"):
+        assert new_id == chosen["id"]  # D31: project-a having the id neither refuses nor redirects it
     elif route.kind == "clients":
-        assert new_id == target.chosen["client"]["client_id"]
-    _check_owned_by(world, route, situation, project, new_id, creator=PERSONAS[situation.persona].user_id)
+        assert new_id == chosen["client"]["client_id"]
+    _check_owned_by(world, cell, new_id, creator=cell.caller_user)
 
 
-def _check_upsert(world, route, situation, want, target, project, body, reply, before) -> None:
-    doc_id = target.ids[route.id_name]
-    assert reply.json()[route.id_name] == doc_id
+def _check_upsert(world: World, cell: Cell, reply: Response) -> None:
+    doc_id = cell.target.ids[cell.route.id_name]
+    assert reply.json()[cell.route.id_name] == doc_id
     # A replace keeps the creator (D15); in another project the caller created its own document.
-    creator = "user-a" if want.scratch else PERSONAS[situation.persona].user_id
-    doc = _check_owned_by(world, route, situation, project, doc_id, creator=creator)
-    if before is not None:
-        assert doc["_version"] > before["_version"]
+    creator = "user-a" if cell.want.scratch else cell.caller_user
+    doc = _check_owned_by(world, cell, doc_id, creator=creator)
+    if cell.before is not None:
+        assert doc["_version"] > cell.before["_version"]
 
 
-def _check_owned_by(world, route, situation, project, doc_id, *, creator) -> dict:
+def _check_owned_by(world: World, cell: Cell, doc_id: str, *, creator: str) -> dict:
     """The document is in the request's project, created by `creator`."""
-    caller = world.caller(situation.persona)
-    path = f"/v2/{project}/{route.kind}/{doc_id}" if route.version == "v2" else f"/v1/{route.kind}/{doc_id}"
-    reply = caller.get(path)
+    route = cell.route
+    path = f"/v2/{cell.project}/{route.kind}/{doc_id}" if route.version == "v2" else f"/v1/{route.kind}/{doc_id}"
+    reply = world.caller(cell.situation.persona).get(path)
     assert reply.status == 200, reply
     doc = reply.json()
     if "project_id" in doc:
-        assert doc["project_id"] == project, doc
+        assert doc["project_id"] == cell.project, doc
     assert doc["user_id"] == creator, doc
     return doc
 
 
-def _check_scratch_write(world, route, situation, want, target, project, body, reply, before) -> None:
-    """A legitimate write in project-a: it changed the scratch document (and only it, see the victim check)."""
-    assert want.scratch
-    after = world.owner.get(_scratch_path(route, target))
-    if route.op == "delete":
+def _check_scratch_write(world: World, cell: Cell, reply: Response) -> None:
+    """A legitimate write in project-a changed the scratch document (and only it: see the victim check)."""
+    assert cell.want.scratch
+    ids = cell.target.ids
+    after = world.owner.get(_scratch_path(cell.route, cell.target))
+    if cell.route.op == "delete":
         assert after.status == 404, after
         return
     doc = after.json()
-    assert doc["_version"] > before["_version"], (before, doc)
+    assert doc["_version"] > cell.before["_version"], (cell.before, doc)
     if "user_id" in doc:
         assert doc["user_id"] == "user-a", doc  # D15
-    if route.op == "job_add":
-        assert target.ids["job_id"] in doc["jobs"]
-    if route.op == "job_remove":
-        assert target.ids["job_id"] not in doc["jobs"]
-    if route.op == "event":
+    if cell.route.op == "job_add":
+        assert ids["job_id"] in doc["jobs"]
+    if cell.route.op == "job_remove":
+        assert ids["job_id"] not in doc["jobs"]
+    if cell.route.op == "event":
         assert doc["job_schedule"]["event"] == "start"
 
 
-def _scratch_path(route: Route, target) -> str:
+def _scratch_path(route: Route, target: Target) -> str:
     """The v2 path, in project-a, of the document a legitimate write changes."""
     id_name = "session_id" if route.kind == "sessions" else route.id_name
     return f"/v2/{VICTIM_PROJECT}/{route.kind}/{target.ids[id_name]}"
