@@ -13,7 +13,8 @@ from freezer_api.domain.validation import require_object, validate
 from freezer_api.storage.store import UnitOfWork
 
 DEFAULTS = {"max_retries": 5, "max_retries_interval": 6, "mandatory": False}
-SERVER_FIELDS = ("action_id", "project_id", "user_id")
+# Set by the server, never taken from a body (D1, D15); only the server gives credentials (D5).
+SERVER_FIELDS = ("action_id", "project_id", "user_id", "user_credentials")
 # Differences in these keys never make two definitions different (6.4).
 _IGNORED_IN_COMPARISON = {"_version", "user_id"}
 
@@ -43,6 +44,7 @@ def store_job_actions(uow: UnitOfWork, ctx: RequestContext, project_id: str, ent
     written: dict[str, dict] = {}  # actions stored by this request, by id
     for index, submitted in enumerate(entries):
         entry = copy.deepcopy(submitted)
+        entry.pop("user_credentials", None)
         action_id = entry.get("action_id") or None
         known = _known_action(uow, project_id, action_id, written)
         if known is not None and "freezer_action" not in entry:

@@ -15,7 +15,8 @@ from freezer_api.domain.validation import require_object, validate
 from freezer_api.storage.documents_types import StoredDocument
 from freezer_api.storage.store import UnitOfWork
 
-SERVER_FIELDS = ("session_id", "project_id", "user_id")
+# Set by the server, never taken from a body (D1, D15); sessions carry no credentials (D5).
+SERVER_FIELDS = ("session_id", "project_id", "user_id", "user_credentials")
 DEFAULT_HOLD_OFF = 30
 # What a session falls back to when a stored document has no hold_off.
 LEGACY_HOLD_OFF = 60
