@@ -17,7 +17,7 @@ VICTIM_PROJECT = "project-a"
 V2 = "/v2/{project_id}"
 
 # The base rules of contract 9.4 the default operation rules are made of.
-PUBLIC = "public"  # no token needed: / and /healthcheck
+PUBLIC = "public"  # no token needed: /, /healthcheck, /openapi.json, /docs
 IDENTIFIED = "identified"  # any valid token: the home documents
 READER_OR_SERVICE = "admin_or_reader_or_service"
 OWNER = "admin_or_owner"
@@ -127,6 +127,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/", "public"),
     Route("GET", "/healthcheck", "public"),
     Route("HEAD", "/healthcheck", "public"),
+    Route("GET", "/openapi.json", "public"),
+    Route("GET", "/docs", "public"),
     Route("GET", "/v2", "home"),
     *_collection(V2, "backups"),
     *_item(V2, "backups", ("GET", "read"), ("PATCH", "update"), ("DELETE", "delete")),

@@ -77,7 +77,7 @@ def test_job_actions_naming_another_projects_action(world, member_a, member_b):
         return member_b.post("/v2/project-b/jobs", body)
 
     refused = by_reference(action_id)
-    assert refused.status == 400, refused  # project-b has no such action: give its definition
+    assert refused.status == 422, refused  # project-b has no such action (contract 0.5): give its definition
     same_answer(refused, action_id, by_reference(nowhere), nowhere)
 
     # With a definition the id is project-b's own (D31): a new action, project-a's untouched.

@@ -1,6 +1,6 @@
 """Tenant isolation matrix (issue #7): every route of v1 and v2 x every identity and path situation.
 
-Against a real freezer-api process with static tokens. For each cell (routes.py: 75 (method, route) pairs the app serves; 13 v2
+Against a real freezer-api process with static tokens. For each cell (routes.py: 77 (method, route) pairs the app serves; 13 v2
 situations, 9 v1 situations, 2 for the public routes; the all_projects
 situations on GET routes only) the test checks:
 
@@ -18,10 +18,10 @@ situations on GET routes only) the test checks:
   same ids, unless the cell was a legitimate write in project-a (which
   never touches the victim's documents: it works on scratch ones).
 
-The matrix has 694 cells (len(CELLS); test_matrix_size keeps this honest):
+The matrix has 698 cells (len(CELLS); test_matrix_size keeps this honest):
 all of them run on SQLite, and on PostgreSQL and MariaDB the 246 the
 database decides (routes.engine_dependent; conftest.py), about 95 s in
-all on a 2-core machine. FREEZER_TEST_FULL_MATRIX=1 runs all 694 on each
+all on a 2-core machine. FREEZER_TEST_FULL_MATRIX=1 runs all 698 on each
 engine.
 """
 
@@ -40,7 +40,7 @@ from tests.isolation.world import Target, World, document_id, fresh
 from tests.support.http import Response
 from tests.support.personas import PERSONAS
 
-MATRIX_SIZE = 694
+MATRIX_SIZE = 698
 
 ERROR_TITLES = {401: "Unauthorized", 403: "Access Forbidden", 404: "Not Found"}
 VICTIM_MARKS = (VICTIM_PROJECT, PERSONAS["member_a"].user_id)
