@@ -1,0 +1,157 @@
+"""Run the benchmark: start a server, preload it, run every scenario with wrk, stop it.
+
+    python -m bench.run                      # ours, SQLite, 10,000 backups, 16 connections
+    python -m bench.run --original           # the original freezer-api 19.0.0 under uWSGI
+    python -m bench.run --compare            # ours, the original and the ceiling, with ratios
+    python -m bench.run --size 100000 --engine postgresql+psycopg://postgres@127.0.0.1/bench
+
+Results: a JSON file in bench/results/ and the tables on standard output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from bench import loadgen, prepare, report, servers
+from bench.dataset import PROJECT_ID
+from bench.loadgen import SCENARIOS, Load
+from bench.processes import Server, memory_mib
+
+RESULTS_DIR = servers.BENCH_DIR / "results"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--original", action="store_true", help="run against the original freezer-api 19.0.0 only")
+    which.add_argument("--compare", action="store_true", help="ours, then the original, then the ceiling")
+    parser.add_argument("--ceiling", action="store_true", help="also measure the bare Falcon app (with ours)")
+    parser.add_argument("--size", type=int, default=10_000, help="backups preloaded (default 10000)")
+    parser.add_argument("--concurrency", "-c", type=int, default=16, help="open connections (default 16)")
+    parser.add_argument("--duration", "-d", type=float, default=10, help="seconds per scenario (default 10)")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per scenario (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes of our server (default 2)")
+    parser.add_argument(
+        "--engine",
+        default="sqlite",
+        help="sqlite (default, a file per run) or a SQLAlchemy URL of an empty database for ours",
+    )
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma-separated subset")
+    parser.add_argument("--fresh", action="store_true", help="preload again instead of reusing bench/.data")
+    parser.add_argument("--label", default="", help="added to the result file name")
+    args = parser.parse_args(argv)
+    args.scenarios = [name.strip() for name in args.scenarios.split(",") if name.strip()]
+    unknown = set(args.scenarios) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    if (args.original or args.compare) and args.engine != "sqlite":
+        parser.error("the original is measured on SQLite only")
+    args.targets = ["original"] if args.original else ["ours", "original", "ceiling"] if args.compare else ["ours"]
+    if args.ceiling and "ceiling" not in args.targets:
+        args.targets.append("ceiling")
+    return args
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def machine() -> str:
+    load = os.getloadavg()
+    return f"{platform.node()}, {os.cpu_count()} CPUs, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at start"
+
+
+def run_target(target: str, args: argparse.Namespace, run_dir: Path) -> dict:
+    data = prepare.prepare(target, args.size, args.engine, run_dir, fresh=args.fresh, progress=say)
+    if target == "ours":
+        server = servers.start_ours(run_dir, data.database_url, workers=args.workers)
+    else:
+        server = servers.start_original(run_dir, data.database_url)
+    try:
+        result = {"preload": data.manifest, "memory_at_start": memory_mib(server.pid), "scenarios": []}
+        if target == "ours":
+            _save_backup_document(server, data.files, run_dir / "ceiling-document.json")
+        result["scenarios"] = _scenarios(server, target, args.scenarios, data.files, args)
+        return result
+    finally:
+        server.stop()
+        for copy in run_dir.glob(f"{target}.sqlite*"):  # a 1M-backup copy is gigabytes
+            copy.unlink()
+
+
+def run_ceiling(args: argparse.Namespace, run_dir: Path) -> dict:
+    document = run_dir / "ceiling-document.json"
+    if not document.exists():
+        raise SystemExit("the ceiling answers with a document of our server: run it together with ours")
+    server = servers.start_ceiling(run_dir, document, workers=args.workers)
+    try:
+        data_dir = prepare.prepare("ours", args.size, args.engine, run_dir, fresh=False, progress=say).files
+        return {
+            "document_bytes": document.stat().st_size,
+            "memory_at_start": memory_mib(server.pid),
+            "scenarios": _scenarios(server, "ceiling", ["get_backup"], data_dir, args),
+        }
+    finally:
+        server.stop()
+
+
+def _scenarios(server: Server, target: str, names: list[str], data_dir: Path, args: argparse.Namespace) -> list[dict]:
+    load = Load(args.concurrency, args.duration, args.warmup)
+    rows = []
+    for name in names:
+        row = loadgen.run_scenario(server, name, data_dir, PROJECT_ID, load)
+        say(f"{target:>9} {name:<18} {row['req_per_s']:>9,.1f} req/s  p99 {row['p99_ms']:>8.1f} ms  "
+            f"errors {row['errors']}  RSS {row['memory']['total_mib']:.0f} MiB")
+        rows.append(row)
+    return rows
+
+
+def _save_backup_document(server: Server, data_dir: Path, path: Path) -> None:
+    """One backup exactly as our server answers GET: the ceiling answers with the same bytes."""
+    backup_id = (data_dir / "backup_ids.txt").read_text().split("\n", 1)[0]
+    host, port = server.url.split("//", 1)[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    headers = {"X-User-Id": "bench-user", "X-Project-Id": PROJECT_ID, "X-Roles": "reader"}
+    conn.request("GET", f"/v2/{PROJECT_ID}/backups/{backup_id}", headers=headers)
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    if response.status != 200:
+        raise RuntimeError(f"GET of a preloaded backup answered {response.status}: {body[:200]!r}")
+    path.write_bytes(body)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    loadgen.wrk_binary()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    run_dir = RESULTS_DIR / "runs" / stamp
+    run_dir.mkdir(parents=True, exist_ok=True)
+    result = {
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "machine": machine(),
+        "options": {k: getattr(args, k) for k in ("size", "concurrency", "duration", "warmup", "workers", "engine", "targets")},
+        "targets": {},
+    }
+    for target in args.targets:
+        say(f"== {target}")
+        if target == "ceiling":
+            result["targets"]["ceiling"] = run_ceiling(args, run_dir)
+        else:
+            result["targets"][target] = run_target(target, args, run_dir)
+    label = f"-{args.label}" if args.label else ""
+    out = RESULTS_DIR / f"{stamp}-{'-'.join(args.targets)}-{args.size}{label}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(report.render(result))
+    say(f"results: {out}")
+
+
+if __name__ == "__main__":
+    main()
