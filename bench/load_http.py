@@ -71,28 +71,34 @@ class Client:
 
 
 def load(base_url: str, size: int, *, parallel: int = 16, progress: Callable[[str], None] = print) -> Loaded:
+    """Clients and backups in parallel; jobs and sessions one at a time.
+
+    The original's job creation writes in several steps that collide under
+    SQLite (immediate "database is locked"): in parallel it livelocks.
+    """
     client = Client(base_url)
     loaded = Loaded(size)
+    started = time.monotonic()
     with ThreadPoolExecutor(parallel) as pool:
-        started = time.monotonic()
         loaded.client_ids = list(
             pool.map(lambda i: client.call("POST", "/clients", dataset.client_body(i))["client_id"], range(dataset.CLIENTS))
         )
-        job_keys = [(c, j) for c in range(dataset.CLIENTS) for j in range(dataset.JOBS_PER_CLIENT)]
-        loaded.job_ids = list(pool.map(lambda key: client.call("POST", "/jobs", dataset.job_body(*key))["job_id"], job_keys))
-        loaded.pairs = list(pool.map(lambda index: _pair(client, loaded.job_ids[index]), loaded.pair_job_indexes()))
-        loaded.seconds["clients_jobs_sessions"] = round(time.monotonic() - started, 1)
+    for c in range(dataset.CLIENTS):
+        for j in range(dataset.JOBS_PER_CLIENT):
+            loaded.job_ids.append(client.call("POST", "/jobs", dataset.job_body(c, j))["job_id"])
+    loaded.pairs = [_pair(client, loaded.job_ids[index]) for index in loaded.pair_job_indexes()]
+    loaded.seconds["clients_jobs_sessions"] = round(time.monotonic() - started, 1)
 
-        started = time.monotonic()
-        done = 0
+    started = time.monotonic()
+    with ThreadPoolExecutor(parallel) as pool:
         for chunk_start in range(0, size, 10_000):
             chunk = range(chunk_start, min(size, chunk_start + 10_000))
             loaded.backup_ids.extend(
                 pool.map(lambda n: client.call("POST", "/backups", dataset.backup_body(n))["backup_id"], chunk)
             )
-            done += len(chunk)
+            done = len(loaded.backup_ids)
             progress(f"  {done:,} backups ({done / (time.monotonic() - started):,.0f}/s, {client.retries} retries)")
-        loaded.seconds["backups"] = round(time.monotonic() - started, 1)
+    loaded.seconds["backups"] = round(time.monotonic() - started, 1)
     loaded.seconds["retried_requests"] = client.retries
     return loaded
 

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.processes import MemorySampler, Server, memory_mib
+from bench.processes import MemorySampler, Server, memory_mib, wait_idle
 
 LUA_DIR = Path(__file__).resolve().parent / "lua"
 MARKER = "BENCH_JSON "
@@ -73,11 +73,14 @@ def _wrk(server: Server, scenario: str, data_dir: Path, project_id: str, load: L
 
 
 def run_scenario(server: Server, scenario: str, data_dir: Path, project_id: str, load: Load) -> dict:
+    """Warm up, measure, then wait for the server to finish what wrk left queued (the original queues)."""
     if load.warmup > 0:
         _wrk(server, scenario, data_dir, project_id, load, load.warmup)
+        wait_idle(server.pid)
     with MemorySampler(server.pid) as sampler:
         result = _wrk(server, scenario, data_dir, project_id, load, load.duration)
     after = memory_mib(server.pid)
+    result["drain_s"] = round(wait_idle(server.pid), 1)
     result["memory"] = {**after, "peak_total_mib": sampler.peak_total_mib, "peak_largest_mib": sampler.peak_largest_mib}
     return summarize(scenario, result)
 
@@ -85,7 +88,8 @@ def run_scenario(server: Server, scenario: str, data_dir: Path, project_id: str,
 def summarize(scenario: str, raw: dict) -> dict:
     statuses = {int(code): count for code, count in raw["statuses"].items()}
     ok = sum(count for code, count in statuses.items() if 200 <= code < 300)
-    socket_errors = sum(raw["socket_errors"].values())
+    # wrk's "status" error count repeats the non-2xx/3xx responses already counted.
+    socket_errors = {kind: count for kind, count in raw["socket_errors"].items() if kind != "status"}
     percentiles = raw["latency_ms"]["percentiles"]
     return {
         "scenario": scenario,
@@ -95,10 +99,11 @@ def summarize(scenario: str, raw: dict) -> dict:
         "p50_ms": round(percentiles["50"], 2),
         "p90_ms": round(percentiles["90"], 2),
         "p99_ms": round(percentiles["99"], 2),
-        "errors": raw["requests"] - ok + socket_errors,
+        "errors": raw["requests"] - ok + sum(socket_errors.values()),
         "error_statuses": {str(code): count for code, count in sorted(statuses.items()) if not 200 <= code < 300},
-        "socket_errors": raw["socket_errors"],
+        "socket_errors": socket_errors,
         "counters": raw["counters"],
         "memory": raw["memory"],
+        "drain_s": raw["drain_s"],
         "wrk": raw["wrk"],
     }

@@ -63,6 +63,34 @@ def memory_mib(pid: int) -> dict[str, float]:
             "processes": len(sizes), "per_process_mib": sorted((round(s / 1024, 1) for s in sizes), reverse=True)}
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by the server's processes."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pid: int, *, busy_below: float = 0.05, window: float = 1.0, timeout: float = 300.0) -> float:
+    """Wait until the server uses under `busy_below` of a core: it has drained the last scenario's backlog.
+
+    Returns the seconds waited.
+    """
+    started = time.monotonic()
+    before = cpu_seconds(pid)
+    while time.monotonic() - started < timeout:
+        time.sleep(window)
+        now = cpu_seconds(pid)
+        if now - before < busy_below * window:
+            break
+        before = now
+    return time.monotonic() - started
+
+
 @dataclass
 class MemorySampler:
     """Samples the server's memory in the background while a scenario runs."""
