@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import profiles
 from bench.processes import MemorySampler, Server, memory_mib, wait_idle
 
 LUA_DIR = Path(__file__).resolve().parent / "lua"
@@ -72,13 +73,21 @@ def _wrk(server: Server, scenario: str, data_dir: Path, project_id: str, load: L
     raise RuntimeError(f"wrk gave no summary for {scenario}:\n{finished.stdout}\n{finished.stderr}")
 
 
-def run_scenario(server: Server, scenario: str, data_dir: Path, project_id: str, load: Load) -> dict:
-    """Warm up, measure, then wait for the server to finish what wrk left queued (the original queues)."""
+def run_scenario(
+    server: Server, scenario: str, data_dir: Path, project_id: str, load: Load, *, profile: Path | None = None
+) -> dict:
+    """Warm up, measure, then wait for the server to finish what wrk left queued (the original queues).
+
+    With `profile`, py-spy samples the server during the measurement and writes its stacks there.
+    """
     if load.warmup > 0:
         _wrk(server, scenario, data_dir, project_id, load, load.warmup)
         wait_idle(server.pid)
+    spy = profiles.record(server, profile, load.duration) if profile else None
     with MemorySampler(server.pid) as sampler:
         result = _wrk(server, scenario, data_dir, project_id, load, load.duration)
+    if spy:
+        spy.wait()
     after = memory_mib(server.pid)
     result["drain_s"] = round(wait_idle(server.pid), 1)
     result["memory"] = {**after, "peak_total_mib": sampler.peak_total_mib, "peak_largest_mib": sampler.peak_largest_mib}

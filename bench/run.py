@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import loadgen, prepare, report, servers
+from bench import loadgen, prepare, profiles, report, servers
 from bench.dataset import PROJECT_ID
 from bench.loadgen import SCENARIOS, Load
 from bench.processes import Server, memory_mib
@@ -45,6 +45,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma-separated subset")
     parser.add_argument("--fresh", action="store_true", help="preload again instead of reusing bench/.data")
+    parser.add_argument(
+        "--profile", action="store_true", help="sample our server with py-spy during each scenario (slows it down)"
+    )
     parser.add_argument("--label", default="", help="added to the result file name")
     args = parser.parse_args(argv)
     args.scenarios = [name.strip() for name in args.scenarios.split(",") if name.strip()]
@@ -106,7 +109,10 @@ def _scenarios(server: Server, target: str, names: list[str], data_dir: Path, ar
     load = Load(args.concurrency, args.duration, args.warmup)
     rows = []
     for name in names:
-        row = loadgen.run_scenario(server, name, data_dir, PROJECT_ID, load)
+        profile = args.run_dir / "profiles" / f"{target}-{name}.txt" if args.profile and target == "ours" else None
+        row = loadgen.run_scenario(server, name, data_dir, PROJECT_ID, load, profile=profile)
+        if profile:
+            say(profiles.summarize(profile))
         say(f"{target:>9} {name:<18} {row['req_per_s']:>9,.1f} req/s  p99 {row['p99_ms']:>8.1f} ms  "
             f"errors {row['errors']}  RSS {row['memory']['total_mib']:.0f} MiB")
         rows.append(row)
@@ -134,6 +140,7 @@ def main(argv: list[str] | None = None) -> None:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     run_dir = RESULTS_DIR / "runs" / stamp
     run_dir.mkdir(parents=True, exist_ok=True)
+    args.run_dir = run_dir
     result = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "machine": machine(),
