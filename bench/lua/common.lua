@@ -60,6 +60,15 @@ function common.init(args)
   return opts
 end
 
+-- One ready request per line of a data file: body_of(line) gives its body.
+function common.requests_per_line(file, method, path, body_of)
+  local reqs = {}
+  for _, line in ipairs(common.read_lines(common.opts.data .. "/" .. file)) do
+    table.insert(reqs, wrk.format(method, common.base .. path, common.hdrs, body_of(line)))
+  end
+  return reqs
+end
+
 function common.count(name)
   counters[name] = (counters[name] or 0) + 1
 end
