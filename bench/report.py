@@ -23,14 +23,28 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _rate(row: dict) -> str:
+    if not row["requests"]:
+        return f"< {1 / row['duration_s']:.2f} (none answered in {row['duration_s']:.0f} s)"
+    return f"{row['req_per_s']:,.1f}"
+
+
+def _ms(row: dict, key: str) -> str:
+    return f"{row[key]:,.1f}" if row["requests"] else "-"
+
+
+def _p99(row: dict) -> str:
+    return _ms(row, "p99_ms")
+
+
 def server_table(target: dict) -> str:
     rows = [
         [
             row["scenario"],
-            f"{row['req_per_s']:,.1f}",
-            f"{row['p50_ms']:.1f}",
-            f"{row['p90_ms']:.1f}",
-            f"{row['p99_ms']:.1f}",
+            _rate(row),
+            _ms(row, "p50_ms"),
+            _ms(row, "p90_ms"),
+            _p99(row),
             _errors(row),
             f"{row['memory']['peak_total_mib']:.0f}",
             f"{row['memory']['peak_largest_mib']:.0f}",
@@ -50,15 +64,18 @@ def comparison_table(ours: dict, original: dict) -> str:
         other = theirs.get(row["scenario"])
         if other is None:
             continue
-        ratio = row["req_per_s"] / other["req_per_s"] if other["req_per_s"] else float("inf")
+        if other["requests"]:
+            ratio = f"**{row['req_per_s'] / other['req_per_s']:,.1f}x**"
+        else:  # not one answer within the measurement: under 1 per duration
+            ratio = f"**> {row['req_per_s'] * other['duration_s']:,.0f}x**"
         rows.append(
             [
                 row["scenario"],
                 f"{row['req_per_s']:,.1f}",
-                f"{other['req_per_s']:,.1f}",
-                f"**{ratio:,.1f}x**",
-                f"{row['p99_ms']:.1f}",
-                f"{other['p99_ms']:.1f}",
+                _rate(other),
+                ratio,
+                _p99(row),
+                _p99(other),
                 _errors(row),
                 _errors(other),
             ]
@@ -83,6 +100,8 @@ def render(result: dict) -> str:
         f"{options['duration']} s per scenario after {options['warmup']} s warm-up, {options['workers']} workers",
         f"machine: {result['machine']}",
     ]
+    if options.get("options"):
+        parts.append(f"our server's options: {options['options']}")
     targets = result["targets"]
     for name in ("ours", "original"):
         if name in targets:

@@ -17,6 +17,8 @@ import os
 import platform
 import sys
 import time
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench import loadgen, prepare, profiles, report, servers
@@ -48,8 +50,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile", action="store_true", help="sample our server with py-spy during each scenario (slows it down)"
     )
+    parser.add_argument(
+        "--set",
+        dest="options",
+        action="append",
+        default=[],
+        metavar="GROUP.OPTION=VALUE",
+        help="an option of our server's configuration, e.g. api.threads_per_worker=4 (repeatable)",
+    )
     parser.add_argument("--label", default="", help="added to the result file name")
     args = parser.parse_args(argv)
+    try:
+        args.options = dict(option.split("=", 1) for option in args.options)
+    except ValueError:
+        parser.error("--set takes GROUP.OPTION=VALUE")
     args.scenarios = [name.strip() for name in args.scenarios.split(",") if name.strip()]
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
@@ -57,6 +71,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if (args.original or args.compare) and args.engine != "sqlite":
         parser.error("the original is measured on SQLite only")
     args.targets = ["original"] if args.original else ["ours", "original", "ceiling"] if args.compare else ["ours"]
+    if args.ceiling and args.original:
+        parser.error("the ceiling answers with a document of our server: run it with ours")
     if args.ceiling and "ceiling" not in args.targets:
         args.targets.append("ceiling")
     return args
@@ -71,52 +87,61 @@ def machine() -> str:
     return f"{platform.node()}, {os.cpu_count()} CPUs, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at start"
 
 
-def run_target(target: str, args: argparse.Namespace, run_dir: Path) -> dict:
-    data = prepare.prepare(target, args.size, args.engine, run_dir, fresh=args.fresh, progress=say)
-    if target == "ours":
-        server = servers.start_ours(run_dir, data.database_url, workers=args.workers)
-    else:
-        server = servers.start_original(run_dir, data.database_url)
-    try:
+@dataclass
+class Target:
+    """A running server, the data its scenarios read, and what was measured so far."""
+
+    name: str
+    server: Server
+    files: Path
+    result: dict
+
+
+def start_targets(args: argparse.Namespace, run_dir: Path, stack: ExitStack) -> list[Target]:
+    """Preload and start every server; all of them stay up, idle, while the others are measured."""
+    targets = []
+    for name in args.targets:
+        if name == "ceiling":
+            continue
+        data = prepare.prepare(name, args.size, args.engine, run_dir, fresh=args.fresh, progress=say)
+        if name == "ours":
+            server = servers.start_ours(run_dir, data.database_url, workers=args.workers, options=args.options)
+        else:
+            server = servers.start_original(run_dir, data.database_url)
+        stack.callback(_stop, server, run_dir)
         result = {"preload": data.manifest, "memory_at_start": memory_mib(server.pid), "scenarios": []}
-        if target == "ours":
-            _save_backup_document(server, data.files, run_dir / "ceiling-document.json")
-        result["scenarios"] = _scenarios(server, target, args.scenarios, data.files, args)
-        return result
-    finally:
-        server.stop()
-        for copy in run_dir.glob(f"{target}.sqlite*"):  # a 1M-backup copy is gigabytes
-            copy.unlink()
+        targets.append(Target(name, server, data.files, result))
+    if "ceiling" in args.targets:
+        ours = targets[0]
+        document = run_dir / "ceiling-document.json"
+        _save_backup_document(ours.server, ours.files, document)
+        server = servers.start_ceiling(run_dir, document, workers=args.workers)
+        stack.callback(server.stop)
+        result = {"document_bytes": document.stat().st_size, "memory_at_start": memory_mib(server.pid), "scenarios": []}
+        targets.append(Target("ceiling", server, ours.files, result))
+    return targets
 
 
-def run_ceiling(args: argparse.Namespace, run_dir: Path) -> dict:
-    document = run_dir / "ceiling-document.json"
-    if not document.exists():
-        raise SystemExit("the ceiling answers with a document of our server: run it together with ours")
-    server = servers.start_ceiling(run_dir, document, workers=args.workers)
-    try:
-        data_dir = prepare.prepare("ours", args.size, args.engine, run_dir, fresh=False, progress=say).files
-        return {
-            "document_bytes": document.stat().st_size,
-            "memory_at_start": memory_mib(server.pid),
-            "scenarios": _scenarios(server, "ceiling", ["get_backup"], data_dir, args),
-        }
-    finally:
-        server.stop()
+def _stop(server: Server, run_dir: Path) -> None:
+    server.stop()
+    for copy in run_dir.glob(f"{server.name}.sqlite*"):  # a 1M-backup copy is gigabytes
+        copy.unlink()
 
 
-def _scenarios(server: Server, target: str, names: list[str], data_dir: Path, args: argparse.Namespace) -> list[dict]:
+def measure(targets: list[Target], args: argparse.Namespace) -> None:
+    """Scenario by scenario, each server in turn: drift of a shared machine hits them alike."""
     load = Load(args.concurrency, args.duration, args.warmup)
-    rows = []
-    for name in names:
-        profile = args.run_dir / "profiles" / f"{target}-{name}.txt" if args.profile and target == "ours" else None
-        row = loadgen.run_scenario(server, name, data_dir, PROJECT_ID, load, profile=profile)
-        if profile:
-            say(profiles.summarize(profile))
-        say(f"{target:>9} {name:<18} {row['req_per_s']:>9,.1f} req/s  p99 {row['p99_ms']:>8.1f} ms  "
-            f"errors {row['errors']}  RSS {row['memory']['total_mib']:.0f} MiB")
-        rows.append(row)
-    return rows
+    for scenario in args.scenarios:
+        for target in targets:
+            if target.name == "ceiling" and scenario != "get_backup":
+                continue
+            profile = args.run_dir / "profiles" / f"{scenario}.txt" if args.profile and target.name == "ours" else None
+            row = loadgen.run_scenario(target.server, scenario, target.files, PROJECT_ID, load, profile=profile)
+            if profile:
+                say(profiles.summarize(profile))
+            say(f"{target.name:>9} {scenario:<18} {row['req_per_s']:>9,.1f} req/s  p99 {row['p99_ms']:>8.1f} ms  "
+                f"errors {row['errors']}  RSS {row['memory']['total_mib']:.0f} MiB")
+            target.result["scenarios"].append(row)
 
 
 def _save_backup_document(server: Server, data_dir: Path, path: Path) -> None:
@@ -144,15 +169,16 @@ def main(argv: list[str] | None = None) -> None:
     result = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "machine": machine(),
-        "options": {k: getattr(args, k) for k in ("size", "concurrency", "duration", "warmup", "workers", "engine", "targets")},
+        "options": {
+            key: getattr(args, key)
+            for key in ("size", "concurrency", "duration", "warmup", "workers", "engine", "targets", "options")
+        },
         "targets": {},
     }
-    for target in args.targets:
-        say(f"== {target}")
-        if target == "ceiling":
-            result["targets"]["ceiling"] = run_ceiling(args, run_dir)
-        else:
-            result["targets"][target] = run_target(target, args, run_dir)
+    with ExitStack() as stack:
+        targets = start_targets(args, run_dir, stack)
+        measure(targets, args)
+    result["targets"] = {target.name: target.result for target in targets}
     label = f"-{args.label}" if args.label else ""
     out = RESULTS_DIR / f"{stamp}-{'-'.join(args.targets)}-{args.size}{label}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")

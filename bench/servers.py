@@ -24,24 +24,28 @@ ORIGINAL_LOGGERS = ("freezer_api", "oslo_policy", "oslo_middleware", "oslo_db", 
 # -- ours ---------------------------------------------------------------------
 
 
-def write_ours_config(run_dir: Path, database_url: str, *, port: int = 9090, workers: int = 2) -> Path:
+def write_ours_config(
+    run_dir: Path, database_url: str, *, port: int = 9090, workers: int = 2, options: dict[str, str] | None = None
+) -> Path:
+    """noauth, WARNING, the database; `options` ("group.name" or "name" -> value) override or add."""
+    settings = {
+        "DEFAULT": {"auth_strategy": "noauth", "bind_host": "127.0.0.1", "bind_port": str(port),
+                    "workers": str(workers), "log_level": "WARNING"},
+        "database": {"connection": database_url},
+    }
+    for key, value in (options or {}).items():
+        group, _, name = key.rpartition(".")
+        settings.setdefault(group or "DEFAULT", {})[name] = value
     config = run_dir / "freezer-api.conf"
-    config.write_text(
-        "[DEFAULT]\n"
-        "auth_strategy = noauth\n"
-        "bind_host = 127.0.0.1\n"
-        f"bind_port = {port}\n"
-        f"workers = {workers}\n"
-        "log_level = WARNING\n"
-        "[database]\n"
-        f"connection = {database_url}\n"
-    )
+    with open(config, "w") as out:
+        for group, values in settings.items():
+            out.write(f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in values.items()))
     return config
 
 
-def start_ours(run_dir: Path, database_url: str, *, workers: int) -> Server:
+def start_ours(run_dir: Path, database_url: str, *, workers: int, options: dict[str, str] | None = None) -> Server:
     port = processes.free_port()
-    config = write_ours_config(run_dir, database_url, port=port, workers=workers)
+    config = write_ours_config(run_dir, database_url, port=port, workers=workers, options=options)
     command = [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", str(config)]
     env = {"FREEZER_API_DATA_DIR": str(run_dir / "data")}
     return processes.start("ours", command, port=port, log_file=run_dir / "ours.log", env=env, ready_path="/healthcheck")
