@@ -1,4 +1,4 @@
-"""Run the benchmark: start a server, preload it, run every scenario with wrk, stop it.
+"""Run the benchmark: preload, start the servers, run every scenario with wrk, stop them.
 
     python -m bench.run                      # ours, SQLite, 10,000 backups, 16 connections
     python -m bench.run --original           # the original freezer-api 19.0.0 under uWSGI
@@ -33,7 +33,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--original", action="store_true", help="run against the original freezer-api 19.0.0 only")
-    which.add_argument("--compare", action="store_true", help="ours, then the original, then the ceiling")
+    which.add_argument("--compare", action="store_true", help="ours, the original and the ceiling, interleaved")
     parser.add_argument("--ceiling", action="store_true", help="also measure the bare Falcon app (with ours)")
     parser.add_argument("--size", type=int, default=10_000, help="backups preloaded (default 10000)")
     parser.add_argument("--concurrency", "-c", type=int, default=16, help="open connections (default 16)")
