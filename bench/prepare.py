@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy.exc import DBAPIError
+
 from bench import dataset, load_direct, load_http, servers
 
 DATA_DIR = servers.BENCH_DIR / ".data"
@@ -27,6 +30,11 @@ class Prepared:
     database_url: str
     files: Path  # the directory of backup_ids.txt & co.
     manifest: dict
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for output and result files."""
+    return url if url == "sqlite" else make_url(url).render_as_string(hide_password=True)
 
 
 def sqlite_url(path: Path) -> str:
@@ -43,18 +51,22 @@ def _cache_dir(target: str, size: int, engine: str) -> Path:
 def prepare(target: str, size: int, engine: str, run_dir: Path, *, fresh: bool, progress: Callable[[str], None]) -> Prepared:
     cache = _cache_dir(target, size, engine)
     manifest = None if fresh else dataset.read_manifest(cache)
+    if manifest and engine != "sqlite" and not _holds(engine, size):
+        manifest = None  # the database was dropped or emptied since
     if manifest is None:
         if cache.exists():
             shutil.rmtree(cache)
         cache.mkdir(parents=True)
         url = sqlite_url(cache / "pristine.sqlite") if engine == "sqlite" else engine
-        progress(f"preloading {target}: {size:,} backups into {url if engine != 'sqlite' else cache}")
+        progress(f"preloading {target}: {size:,} backups into {display_url(engine) if engine != 'sqlite' else cache}")
         started = time.monotonic()
         loaded = _load(target, url, size, cache, progress)
         loaded.seconds["total"] = round(time.monotonic() - started, 1)
         loaded.write_files(cache)
         if engine == "sqlite":
             _checkpoint(cache / "pristine.sqlite")
+        else:
+            _analyze(url)
         manifest = dataset.read_manifest(cache)
         progress(f"preloaded {target} in {loaded.seconds['total']:.0f} s: {loaded.seconds}")
     if engine != "sqlite":
@@ -71,6 +83,35 @@ def _checkpoint(path: Path) -> None:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
+
+
+def _holds(url: str, size: int) -> bool:
+    """Whether the database still has the preloaded backups."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            count = conn.execute(
+                text("SELECT count(*) FROM backups WHERE project_id = :project"), {"project": dataset.PROJECT_ID}
+            ).scalar()
+        return count >= size
+    except DBAPIError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _analyze(url: str) -> None:
+    """Planner statistics, as autovacuum or a DBA would have them on a settled database."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.exec_driver_sql("ANALYZE")
+            else:
+                names = ", ".join(f"`{name}`" for name in inspect(conn).get_table_names())
+                conn.exec_driver_sql(f"ANALYZE TABLE {names}")
+    finally:
+        engine.dispose()
 
 
 def _load(target: str, url: str, size: int, cache: Path, progress) -> dataset.Loaded:

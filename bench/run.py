@@ -175,6 +175,7 @@ def main(argv: list[str] | None = None) -> None:
         },
         "targets": {},
     }
+    result["options"]["engine"] = prepare.display_url(args.engine)
     with ExitStack() as stack:
         targets = start_targets(args, run_dir, stack)
         measure(targets, args)
