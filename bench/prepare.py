@@ -20,6 +20,8 @@ from typing import Callable
 from sqlalchemy import create_engine, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError
 
+from freezer_api.storage import schema
+
 from bench import dataset, load_direct, load_http, servers
 
 DATA_DIR = servers.BENCH_DIR / ".data"
@@ -42,10 +44,12 @@ def sqlite_url(path: Path) -> str:
 
 
 def _cache_dir(target: str, size: int, engine: str) -> Path:
+    # Ours: a new schema revision means a new data set (the old one is left for `rm -r`).
+    version = f"-{schema.head_revision()}" if target == "ours" else ""
     if engine == "sqlite":
-        return DATA_DIR / f"{target}-sqlite-{size}"
+        return DATA_DIR / f"{target}-sqlite-{size}{version}"
     digest = hashlib.sha256(engine.encode()).hexdigest()[:10]
-    return DATA_DIR / f"{target}-{engine.split(':', 1)[0]}-{digest}-{size}"
+    return DATA_DIR / f"{target}-{engine.split(':', 1)[0]}-{digest}-{size}{version}"
 
 
 def prepare(target: str, size: int, engine: str, run_dir: Path, *, fresh: bool, progress: Callable[[str], None]) -> Prepared:
