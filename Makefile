@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean sample-config sample-policy openapi
+.PHONY: run test bench bench-original bench-compare clean sample-config sample-policy openapi
 
 run: $(VENV)/.installed-run
 	$(BIN)/freezer-api $(ARGS)
@@ -21,6 +21,20 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+# Load benchmarks (bench/README.md): BENCH_ARGS="--size 100000 --duration 15" etc.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-original: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run --original $(BENCH_ARGS)
+
+bench-compare: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run --compare $(BENCH_ARGS)
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@ $(VENV)/.installed-run
 
 sample-config: $(VENV)/.installed-run

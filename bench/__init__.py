@@ -1,0 +1,1 @@
+"""Load benchmarks of freezer-api, side by side with the original (see bench/README.md)."""
