@@ -11,9 +11,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
-# Execution option asking for a transaction that will write (see _sqlite_begin).
-WRITE_OPTION = "freezer_write"
-
 _MYSQL = ("mysql", "mariadb")
 
 # The driver each server engine runs on, and the extra that installs it.
@@ -142,15 +139,22 @@ def _sqlite_engine(url: URL, options: EngineOptions) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection) -> None:
-        # A writer takes the database lock when it starts, so two writers
-        # never both read and then fail to upgrade their lock (deadlock).
-        # Readers open no transaction: each SELECT reads a consistent
-        # snapshot of its own (WAL), like READ COMMITTED elsewhere.
-        if connection.get_execution_options().get(WRITE_OPTION):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # SQLAlchemy connections here only run migrations and maintenance:
+        # they take the write lock when they start, like Store.atomic does.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def sqlite_file(engine: Engine) -> str | None:
+    """The database file of a SQLite engine; None for other engines and in-memory ones."""
+    if not is_sqlite(engine):
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or engine.url.query.get("mode") == "memory":
+        return None
+    return database

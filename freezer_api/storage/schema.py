@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import fcntl
-from contextlib import contextmanager
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -14,6 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from freezer_api.storage.engine import sqlite_file
+from freezer_api.storage.sqlite_gate import WriteGate
 from freezer_api.storage.tables import metadata
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -58,18 +58,7 @@ def is_current(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
 
 
-@contextmanager
-def _exclusive(engine: Engine) -> Iterator[None]:
-    """Keep two processes from migrating one SQLite file at once."""
-    database = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not database or database == ":memory:":
-        yield
-        return
-    lock_path = Path(database).expanduser().with_name(Path(database).name + ".migrate-lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+def _exclusive(engine: Engine):
+    """Keep two processes from migrating one SQLite file at once (and writers out meanwhile)."""
+    database = sqlite_file(engine)
+    return WriteGate(database).held() if database else nullcontext()

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import random
 import sqlite3
+import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cached_property
 from typing import Callable, Iterator, TypeVar
 
@@ -22,7 +23,8 @@ from sqlalchemy.engine import Dialect
 from freezer_api.domain.errors import Conflict, Unavailable
 from freezer_api.storage import tables
 from freezer_api.storage.documents import DocumentRepository, VersionConflict
-from freezer_api.storage.engine import is_sqlite, make_read_engine
+from freezer_api.storage.engine import is_sqlite, make_read_engine, sqlite_file
+from freezer_api.storage.sqlite_gate import WriteGate
 
 LOG = logging.getLogger(__name__)
 
@@ -95,6 +97,11 @@ class Store:
         self.engine = engine
         self.read_engine = read_engine or make_read_engine(engine)
         self.max_retries = max_retries
+        database = sqlite_file(engine)
+        self._write_gate = WriteGate(database) if database else None
+        # SQLite: each thread keeps one reading connection (no pool round trip per read).
+        self._own_readers = is_sqlite(self.read_engine)
+        self._thread = threading.local()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -105,15 +112,32 @@ class Store:
     def reading(self) -> Iterator[ReadUnit]:
         """A read-only unit of work (each statement sees committed data)."""
         engine = self.read_engine
-        connection = _checkout(engine)
+        connection = self._thread_reader() if self._own_readers else _checkout(engine)
         try:
             yield ReadUnit(connection, engine.dialect)
         except engine.dialect.loaded_dbapi.Error as error:
             failure = _failure(error, engine, connection)
+            if self._own_readers:
+                self._drop_thread_reader()
             if failure is None or isinstance(failure, _Retry):
                 raise
             raise failure from error
         finally:
+            if not self._own_readers:
+                connection.close()
+
+    def _thread_reader(self):
+        connection = getattr(self._thread, "reader", None)
+        if connection is None:
+            connection = _checkout(self.read_engine)
+            connection.detach()  # this thread's for good; closed when the thread ends
+            self._thread.reader = connection
+        return connection
+
+    def _drop_thread_reader(self) -> None:
+        connection = self._thread.__dict__.pop("reader", None)
+        if connection is not None:
+            _rollback_quietly(connection)
             connection.close()
 
     def atomic(self, change: Callable[[UnitOfWork], T]) -> T:
@@ -137,7 +161,11 @@ class Store:
                 time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
 
     def _transaction(self, change: Callable[[UnitOfWork], T]) -> T:
-        engine = self.engine
+        with self._write_gate.held() if self._write_gate else nullcontext():
+            return self._transaction_on(self.engine, change)
+
+    @staticmethod
+    def _transaction_on(engine: Engine, change: Callable[[UnitOfWork], T]) -> T:
         connection = _checkout(engine)
         try:
             if is_sqlite(engine):
