@@ -3,8 +3,7 @@
 Clients, jobs and sessions go through the domain services as an API request
 would (one transaction each; there are ~1,100 of them). Backups are built by
 the Backups service too, but their inserts are collected and written in big
-transactions: `insert_many` where the storage has it (branch `db`), else one
-`insert` per document.
+transactions with the repository's `insert_many`.
 """
 
 from __future__ import annotations
@@ -41,7 +40,10 @@ class _InsertCollector:
     def backups(self) -> "_InsertCollector":
         return self
 
-    def insert(self, project_id: str, doc_id: str, user_id: str, doc: dict) -> None:
+    def get(self, project_id: str, doc_id: str, **_) -> None:
+        return None  # fresh random ids: nothing to find
+
+    def insert(self, project_id: str, doc_id: str, user_id: str, doc: dict, attributes: dict | None = None) -> None:
         self.documents.append((doc_id, doc))
 
 
@@ -84,18 +86,9 @@ def _load(store: Store, size: int, progress: Callable[[str], None]) -> Loaded:
         loaded.backup_ids.append(builder.create(ctx, PROJECT_ID, dataset.backup_body(n)))
         if len(collector.documents) >= BATCH or n == size - 1:
             batch, collector.documents = collector.documents, []
-            store.atomic(lambda uow: _insert_all(uow.backups, batch))
+            store.atomic(lambda uow: uow.backups.insert_many(PROJECT_ID, dataset.USER_ID, batch))
             if (n + 1) % 50_000 == 0:
                 rate = (n + 1) / (time.monotonic() - started)
                 progress(f"  {n + 1:,} backups ({rate:,.0f}/s)")
     loaded.seconds["backups"] = round(time.monotonic() - started, 1)
     return loaded
-
-
-def _insert_all(repository, documents: list[tuple[str, dict]]) -> None:
-    insert_many = getattr(repository, "insert_many", None)
-    if insert_many is not None:
-        insert_many(PROJECT_ID, dataset.USER_ID, documents)
-        return
-    for doc_id, doc in documents:
-        repository.insert(PROJECT_ID, doc_id, dataset.USER_ID, doc)

@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from freezer_api.storage.engine import sqlite_file
-from freezer_api.storage.sqlite_gate import WriteGate
+from freezer_api.storage.sqlite_writes import WriteGate
 from freezer_api.storage.tables import metadata
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -1,0 +1,79 @@
+"""What a database driver error means for a request: a retry, a 503, or a bug."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from sqlalchemy import Engine
+from sqlalchemy import exc as sa_exc
+
+from freezer_api.domain.errors import Unavailable
+
+LOG = logging.getLogger("freezer_api.storage")
+
+# MySQL/MariaDB error numbers and PostgreSQL SQLSTATEs that mean "try again".
+_MYSQL_RETRY = {1205, 1213}  # lock wait timeout, deadlock
+_PG_RETRY = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+class Retry(Exception):
+    """The transaction collided with another one: run it again."""
+
+    def __init__(self, cause: Exception):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def checkout(engine: Engine):
+    """A pooled DBAPI connection; 503 when the database cannot be reached."""
+    dbapi = engine.dialect.loaded_dbapi
+    try:
+        return engine.raw_connection()
+    except (dbapi.OperationalError, dbapi.InterfaceError, sa_exc.DBAPIError) as error:
+        raise unavailable(error) from error
+    except sa_exc.TimeoutError as error:
+        raise overloaded(error) from error
+
+
+def rollback_quietly(connection) -> None:
+    try:
+        connection.rollback()
+    except Exception:  # the connection may be the thing that failed
+        LOG.debug("rollback failed", exc_info=True)
+
+
+def failure_of(error: Exception, engine: Engine, connection) -> Exception | None:
+    """What a driver error means for the caller: a retry, a 503, or None (a bug: re-raise)."""
+    dbapi = engine.dialect.loaded_dbapi
+    if isinstance(error, dbapi.IntegrityError):
+        # A concurrent insert of the same id: the retry sees the winner's row.
+        return Retry(error)
+    if is_retryable(error):
+        return Retry(error)
+    disconnected = engine.dialect.is_disconnect(error, connection.dbapi_connection, None)
+    if disconnected:
+        connection.invalidate(error)
+    if disconnected or isinstance(error, (dbapi.OperationalError, dbapi.InterfaceError)):
+        return unavailable(error)
+    return None
+
+
+def unavailable(error: Exception) -> Unavailable:
+    LOG.error("database unavailable: %s", error)
+    return Unavailable("The database is unavailable; try again shortly.")
+
+
+def overloaded(error: Exception) -> Unavailable:
+    LOG.error("no free database connection: %s", error)
+    return Unavailable("The server is overloaded; try again shortly.")
+
+
+def is_retryable(orig: Exception) -> bool:
+    if isinstance(orig, sqlite3.OperationalError):
+        return "locked" in str(orig) or "busy" in str(orig)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate in _PG_RETRY:
+        return True
+    args = getattr(orig, "args", ())
+    return bool(args) and args[0] in _MYSQL_RETRY
