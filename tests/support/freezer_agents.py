@@ -103,10 +103,7 @@ def start_scheduler(venv: Path, directory: Path, *, client_id: str, credentials:
     (directory / "home").mkdir(exist_ok=True)
     config = directory / "scheduler.conf"
     config.write_text(scheduler_config(credentials, directory, interval=interval))
-    # Only what the config file says: no OS_* or Python settings of the test run leak in.
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("OS_") and key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    env["HOME"] = str(directory / "home")
+    env = host_environment(directory / "home")
     # The scheduler finds freezer-agent on its PATH.
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     command = [str(venv / "bin" / "freezer-scheduler"), "--config-file", str(config), "--client-id", client_id, "start"]
@@ -114,6 +111,14 @@ def start_scheduler(venv: Path, directory: Path, *, client_id: str, credentials:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    env=env, cwd=directory)
     return Scheduler(client_id, process, directory)
+
+
+def host_environment(home: Path) -> dict[str, str]:
+    """This process's environment less any OS_* credentials and Python settings of the test run, with HOME."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("OS_") and key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env["HOME"] = str(home)
+    return env
 
 
 def _children(pid: int) -> list[int]:
