@@ -27,7 +27,7 @@ def job_of(client_id: str, description: str, freezer_action: dict) -> dict:
 
 def test_a_directory_is_backed_up_and_restored_byte_for_byte(freezer, start_schedulers, e2e_api, e2e_cloud, tmp_path):
     (scheduler,) = start_schedulers(unique("host"))
-    access_log = AccessLog(e2e_api)  # from the scheduler's registration on
+    access_log = AccessLog(e2e_api)  # every request from here on, the registration (checked above) aside
     source = make_tree(tmp_path / "source")
     original = snapshot(source)
     storage, target = tmp_path / "storage", tmp_path / "restored"
