@@ -3,13 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench bench-original bench-compare clean sample-config sample-policy openapi
+.PHONY: run test demo bench bench-original bench-compare clean sample-config sample-policy openapi
 
 run: $(VENV)/.installed-run
 	$(BIN)/freezer-api $(ARGS)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A Keystone and freezer-api of your own, and freezer 19.0.0, to back up and restore by hand (README).
+demo: $(VENV)/.installed-test
+	$(BIN)/python -m tests.support.demo_cloud demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

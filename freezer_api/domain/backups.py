@@ -15,6 +15,9 @@ from freezer_api.storage.documents_types import Scope, StoredDocument
 from freezer_api.storage.store import UnitOfWork
 
 DEFAULT_STATUS = "available"
+# Keys of a flat PATCH body that are not metadata: the server owns them, or
+# (status) they are the backup's own field.
+FLAT_REPORT_IGNORED = frozenset({"status", "backup_id", "user_id", "project_id", "_version"})
 
 
 class Backups(DocumentService):
@@ -65,16 +68,28 @@ class Backups(DocumentService):
             return page
 
     def patch(self, project_id: str, backup_id: str, body) -> dict:
-        """Merge `backup_metadata` shallowly and replace `status`; the new document."""
+        """Merge `backup_metadata` shallowly and replace `status`; the new document.
+
+        A body without `backup_metadata` is an agent's flat metadata report,
+        which freezer-scheduler sends after the run of a backup whose id was
+        allocated in advance (`client.backups.update(backup_id, metadata)`):
+        its keys are the metadata to merge, and a backup still `creating`
+        becomes `available` unless the report names a status.
+        """
         patch = require_object(body)
+        reported = "backup_metadata" not in patch
+        if reported:
+            metadata = {key: value for key, value in patch.items() if key not in FLAT_REPORT_IGNORED}
+            patch = {**({"status": patch["status"]} if "status" in patch else {}), "backup_metadata": metadata}
         validate(schemas.PATCH, patch)
 
         def edit(doc: dict) -> dict:
             doc = dict(doc)
-            if "backup_metadata" in patch:
-                doc["backup_metadata"] = {**doc["backup_metadata"], **patch["backup_metadata"]}
+            doc["backup_metadata"] = {**doc["backup_metadata"], **patch["backup_metadata"]}
             if "status" in patch:
                 doc["status"] = patch["status"]
+            elif reported and patch["backup_metadata"] and doc["status"] == "creating":
+                doc["status"] = DEFAULT_STATUS
             return doc
 
         return self.update(project_id, backup_id, edit).doc

@@ -172,6 +172,59 @@ def test_patch_merges_metadata_shallowly_and_sets_status(api, project):
     assert {k: v for k, v in stored.items() if k != "_version"} == doc
 
 
+def agent_report(backup_id: str, **overrides) -> dict:
+    """The flat body freezer-scheduler 19.0.0 PATCHes: the agent's metadata plus backup_id and job_id."""
+    report = {
+        "backup_id": backup_id, "job_id": "7c1d0f3e9b2a4c5d8e6f1a2b3c4d5e6f",
+        "action": "backup", "mode": "fs", "backup_media": "fs", "storage": "local", "engine_name": "tar",
+        "container": "/var/lib/freezer/backups", "hostname": "db01", "backup_name": "etc",
+        "path_to_backup": "/etc", "time_stamp": 1767229300, "curr_backup_level": 0, "compression": "gzip",
+        "client_os": "linux", "client_version": "19.0.0", "max_level": "", "always_level": "",
+    }
+    return {**report, **overrides}
+
+
+def test_patch_with_a_flat_agent_report_completes_a_precreated_backup(api, project):
+    """A body without backup_metadata is the scheduler's report: merged, and `creating` becomes `available`."""
+    backup_id = create(api, project, status="creating", backup_name="etc", hostname="db01", note="kept")
+    path = f"{backups_path(project)}/{backup_id}"
+    before = api.get(path).json()["backup_metadata"]
+    report = agent_report(backup_id, user_id="x", project_id="y", _version=99)
+    reply = api.patch(path, report)
+    assert reply.status == 200
+    doc = reply.json()
+    assert doc["status"] == "available"
+    expected = {k: v for k, v in report.items() if k not in ("backup_id", "user_id", "project_id", "_version")}
+    assert doc["backup_metadata"] == {**before, **expected}
+    assert doc["backup_metadata"]["note"] == "kept"
+    assert doc["backup_id"] == backup_id and doc["project_id"] == project and doc["user_id"] == "user-1"
+    assert api.get(path).json()["backup_metadata"] == doc["backup_metadata"]
+    # The report is findable by the job that made it.
+    found = api.get(backups_path(project), {"match": [{"job_id": report["job_id"]}]}).json()["backups"]
+    assert [b["backup_id"] for b in found] == [backup_id]
+
+
+def test_patch_with_a_flat_report_keeps_or_sets_the_status_it_names(api, project):
+    creating = create(api, project, status="creating")
+    doc = api.patch(f"{backups_path(project)}/{creating}", agent_report(creating, status="error")).json()
+    assert doc["status"] == "error" and doc["backup_metadata"]["time_stamp"] == 1767229300
+    # Only a backup still being created is completed by a report.
+    failed = create(api, project, status="error")
+    assert api.patch(f"{backups_path(project)}/{failed}", agent_report(failed)).json()["status"] == "error"
+    # A body naming only a status changes only the status, as in the wrapped form.
+    doc = api.patch(f"{backups_path(project)}/{creating}", {"status": "deleting"}).json()
+    assert doc["status"] == "deleting" and doc["backup_metadata"]["time_stamp"] == 1767229300
+
+
+def test_patch_with_a_flat_report_is_validated_like_metadata(api, project):
+    backup_id = create(api, project, status="creating")
+    path = f"{backups_path(project)}/{backup_id}"
+    before = api.get(path).json()
+    assert api.patch(path, agent_report(backup_id, container="")).status == 400
+    assert api.patch(path, agent_report(backup_id, status="done")).status == 400
+    assert api.get(path).json() == before
+
+
 def test_patch_by_another_user_keeps_the_creator(transport, project):
     from tests.support.http import Caller
 

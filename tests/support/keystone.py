@@ -11,16 +11,12 @@ endpoints at that port).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import grp
-import hashlib
 import json
 import os
 import pwd
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -29,11 +25,10 @@ from pathlib import Path
 import requests
 
 from tests.support.server import free_port, stop_process
+from tests.support.venvs import digest, ensure_installed, exclusive, pinned_venv, tail
 
 REQUIREMENTS = Path(__file__).with_name("keystone-requirements.txt")
 PROVISION_SCRIPT = Path(__file__).with_name("keystone_provision.py")
-CACHE_DIR_ENV = "FREEZER_TEST_CACHE_DIR"
-INSTALL_TIMEOUT = 1800.0
 READY_TIMEOUT = 120.0
 ADMIN_PASSWORD = "admin-secret"
 REGION = "RegionOne"
@@ -91,54 +86,18 @@ application = wsgi.initialize_public_application()
 """
 
 
-def cache_root() -> Path:
-    override = os.environ.get(CACHE_DIR_ENV)
-    if override:
-        return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "freezer-api-tests"
-
-
 def installation() -> tuple[Path, Path]:
     """The cached keystone venv and its template instance, each created on first use."""
-    venv = cache_root() / f"keystone-py{sys.version_info[0]}{sys.version_info[1]}-{_digest(REQUIREMENTS.read_bytes())}"
+    venv = pinned_venv("keystone", REQUIREMENTS)
     recipe = [PROVISION_SCRIPT.read_bytes(), _KEYSTONE_CONF.encode(), json.dumps(_provision_spec(), sort_keys=True).encode()]
-    template = venv / f"template-{_digest(*recipe)}"
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(venv.with_suffix(".lock")):
-        if not (venv / ".installed").exists():
-            shutil.rmtree(venv, ignore_errors=True)
-            _install(venv)
-            (venv / ".installed").write_text("ok\n")
+    template = venv / f"template-{digest(*recipe)}"
+    with exclusive(venv):
+        ensure_installed(venv, REQUIREMENTS)
         if not (template / ".ready").exists():
             shutil.rmtree(template, ignore_errors=True)
             _make_template(template)
             (template / ".ready").write_text("ok\n")
     return venv, template
-
-
-def _digest(*parts: bytes) -> str:
-    return hashlib.sha256(b"\0".join(parts)).hexdigest()[:12]
-
-
-@contextlib.contextmanager
-def _exclusive(lock_path: Path):
-    """One test run at a time builds the cache (parallel CI runs share it)."""
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
-
-
-def _install(venv: Path) -> None:
-    log = venv.parent / f"{venv.name}.install.log"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    with open(log, "wb") as out:
-        result = subprocess.run(
-            [str(venv / "bin" / "python"), "-m", "pip", "install", "--no-input", "-r", str(REQUIREMENTS)],
-            stdout=out, stderr=subprocess.STDOUT, timeout=INSTALL_TIMEOUT,
-        )
-    if result.returncode != 0:
-        raise RuntimeError(f"installing keystone failed (exit {result.returncode}), see {log}:\n{_tail(log)}")
 
 
 def _make_template(template: Path) -> None:
@@ -184,10 +143,6 @@ def write_config(directory: Path, state: Path) -> Path:
     return conf
 
 
-def _tail(path: Path, size: int = 4000) -> str:
-    return path.read_text(errors="replace")[-size:]
-
-
 @dataclass
 class KeystoneProcess:
     url: str
@@ -204,7 +159,7 @@ class KeystoneProcess:
         return json.loads((self.directory / "state" / "cloud.json").read_text())
 
     def log(self) -> str:
-        return _tail(self.log_file, 20000)
+        return tail(self.log_file, 20000)
 
     def stop(self) -> None:
         # gunicorn's master stops its worker on SIGTERM.

@@ -59,6 +59,7 @@ def start_server(
     database_options: dict[str, object] | None = None,
     extra_config: str = "",
     tokens_file_mode: int = 0o600,
+    log_level: str = "WARNING",
 ) -> LiveServer:
     """Write a config, start `freezer-api`, and return once it answers /healthcheck."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -73,7 +74,7 @@ def start_server(
         f"auth_strategy = {auth_strategy}\n"
         f"bind_port = {port}\n"
         f"workers = {workers}\n"
-        "log_level = WARNING\n"
+        f"log_level = {log_level}\n"
         "[database]\n"
         + "".join(f"{name} = {value}\n" for name, value in database.items())
         + "[token_auth]\n"
