@@ -213,8 +213,10 @@ class DocumentRepository:
         return version
 
     def delete(self, stored: StoredDocument) -> None:
-        # Terms go with the row (ON DELETE CASCADE).
+        """Delete the document and its terms (known from its stored text)."""
         self._execute(self.q.delete_row, {"seq": stored.seq})
+        terms = document_terms(orjson.loads(stored.raw))
+        self._execute_many(self.q.delete_term, _term_rows(stored.seq, stored.project_id, terms))
 
 
 def _term_rows(seq: int, project_id: str, terms: set[Term]) -> list[dict[str, Any]]:

@@ -13,6 +13,9 @@ from sqlalchemy.pool import NullPool
 
 _MYSQL = ("mysql", "mariadb")
 
+# SQLite: WAL pages after which a commit checkpoints itself (about 80 MB).
+FOREGROUND_CHECKPOINT_PAGES = 20_000
+
 # The driver each server engine runs on, and the extra that installs it.
 _DRIVERS = {"postgresql": ("psycopg", "postgresql"), "mysql": ("pymysql", "mysql"), "mariadb": ("pymysql", "mysql")}
 
@@ -134,6 +137,9 @@ def _sqlite_engine(url: URL, options: EngineOptions) -> Engine:
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Checkpoints run in the background (sqlite_writes.Checkpointer);
+            # a commit checkpoints itself only if that falls far behind.
+            cursor.execute(f"PRAGMA wal_autocheckpoint={FOREGROUND_CHECKPOINT_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

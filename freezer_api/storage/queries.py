@@ -105,9 +105,10 @@ class Queries:
         self.insert_term = CompiledQuery(insert(terms).values({name: bindparam(f"v_{name}") for name in term_columns}))
         self.delete_term = CompiledQuery(
             delete(terms).where(
-                terms.c.doc_seq == bindparam("v_doc_seq"),
+                terms.c.project_id == bindparam("v_project_id"),
                 terms.c.name == bindparam("v_name"),
                 terms.c.value == bindparam("v_value"),
+                terms.c.doc_seq == bindparam("v_doc_seq"),
             )
         )
 
@@ -159,9 +160,12 @@ class Queries:
             # Drive the query from the terms index with the first pair: the
             # rows come out in document order, so no sort is needed.
             first = terms.alias("m0")
-            on = [first.c.doc_seq == t.c.seq, first.c.name == bindparam("m0_name"), first.c.value == bindparam("m0_value")]
-            if shape.scope == "project":
-                on.append(first.c.project_id == bindparam("project_id"))
+            on = [
+                first.c.doc_seq == t.c.seq,
+                first.c.name == bindparam("m0_name"),
+                first.c.value == bindparam("m0_value"),
+                first.c.project_id == (bindparam("project_id") if shape.scope == "project" else t.c.project_id),
+            ]
             source = t.join(first, and_(*on))
             order = first.c.doc_seq
         for index in range(1, shape.matches):
@@ -196,10 +200,12 @@ class Queries:
         )
 
     def _has_term(self, alias, prefix: str):
-        return exists().where(
-            alias.c.doc_seq == self.tables.table.c.seq,
+        t = self.tables.table
+        return exists().where(  # one primary-key lookup of the terms table
+            alias.c.project_id == t.c.project_id,
             alias.c.name == bindparam(f"{prefix}_name"),
             alias.c.value == bindparam(f"{prefix}_value"),
+            alias.c.doc_seq == t.c.seq,
         )
 
 

@@ -7,14 +7,19 @@ work, sets the latency. Writers of every worker process instead take an
 exclusive lock on `<database>.write-lock` (WriteGate; threads of one process
 first take a lock of their own), and the kernel wakes the next one the
 moment the lock is released. Within a process, the writers queued behind
-the one holding the lock share its commit (GroupCommit).
+the one holding the lock share its commit (GroupCommit), and the WAL is
+copied back into the database by a background thread (Checkpointer), not
+by whichever commit crosses SQLite's threshold.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import sqlite3
 import threading
+import time
 from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +33,8 @@ from freezer_api.storage.failures import Retry, checkout, failure_of, rollback_q
 from freezer_api.storage.units import UnitOfWork
 
 T = TypeVar("T")
+
+LOG = logging.getLogger(__name__)
 
 
 class WriteGate:
@@ -181,3 +188,45 @@ class GroupCommit:
 def _undo(cursor) -> None:
     cursor.execute("ROLLBACK TO change")
     cursor.execute("RELEASE change")
+
+
+class Checkpointer:
+    """Copies the WAL back into the database from a thread of its own.
+
+    A checkpoint writes the pages of many commits to the database file and
+    syncs it: done by a commit, the request that happens to cross the
+    threshold waits for it. Here a daemon thread of each worker process
+    checkpoints (PASSIVE: never blocking readers or writers) whenever the
+    WAL has grown past `pages`.
+    """
+
+    def __init__(self, database: str, *, pages: int = 2000, every: float = 0.25):
+        self.database = str(Path(database).expanduser())
+        self.wal = self.database + "-wal"
+        self.threshold = pages * 4096
+        self.every = every
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    def ensure_running(self) -> None:
+        """Start this process's thread (threads do not survive a fork)."""
+        if self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                threading.Thread(target=self._run, name="sqlite-checkpointer", daemon=True).start()
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self.database, isolation_level=None, check_same_thread=False)
+        while True:  # as long as the process lives (a daemon thread)
+            time.sleep(self.every)
+            try:
+                if os.stat(self.wal).st_size > self.threshold:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except FileNotFoundError:
+                if not os.path.exists(self.database):
+                    connection.close()
+                    return  # the database is gone (a test's, say): nothing left to do
+            except (OSError, sqlite3.Error):
+                LOG.warning("background checkpoint failed; commits will checkpoint", exc_info=True)

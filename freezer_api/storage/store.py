@@ -22,7 +22,7 @@ from freezer_api.domain.errors import Conflict, Unavailable
 from freezer_api.storage.documents import VersionConflict
 from freezer_api.storage.engine import is_sqlite, make_read_engine, sqlite_file
 from freezer_api.storage.failures import Retry, checkout, failure_of, rollback_quietly
-from freezer_api.storage.sqlite_writes import GroupCommit, WriteGate
+from freezer_api.storage.sqlite_writes import Checkpointer, GroupCommit, WriteGate
 from freezer_api.storage.units import ReadUnit, UnitOfWork
 
 __all__ = ["ReadUnit", "Store", "UnitOfWork"]
@@ -39,6 +39,7 @@ class Store:
         self.max_retries = max_retries
         database = sqlite_file(engine)
         self._group_commit = GroupCommit(engine, WriteGate(database), max_retries=max_retries) if database else None
+        self._checkpointer = Checkpointer(database) if database else None
         # SQLite: each thread keeps one reading connection (no pool round trip per read).
         self._own_readers = is_sqlite(self.read_engine)
         self._thread = threading.local()
@@ -87,6 +88,7 @@ class Store:
         unit of work it is given.
         """
         if self._group_commit is not None:
+            self._checkpointer.ensure_running()
             return self._group_commit.run(change)
         attempt = 0
         while True:

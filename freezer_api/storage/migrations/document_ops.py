@@ -32,19 +32,15 @@ def create_document_tables(kind: str, id_column: str, extra_columns=(), extra_in
     singular = kind[:-1]
     op.create_table(
         f"{singular}_terms",
-        sa.Column(
-            "doc_seq",
-            Seq,
-            sa.ForeignKey(f"{kind}.seq", ondelete="CASCADE", name=f"fk_{singular}_terms_doc_seq_{kind}"),
-            primary_key=True,
-        ),
-        sa.Column("name", TermText(), primary_key=True),
-        sa.Column("value", TermText(), primary_key=True),
         sa.Column("project_id", Key, nullable=False),
+        sa.Column("name", TermText(), nullable=False),
+        sa.Column("value", TermText(), nullable=False),
+        sa.Column("doc_seq", Seq, nullable=False, autoincrement=False),
+        sa.PrimaryKeyConstraint("project_id", "name", "value", "doc_seq", name=f"pk_{singular}_terms"),
+        sqlite_with_rowid=False,
         mysql_engine="InnoDB",
         mysql_charset="utf8mb4",
     )
-    op.create_index(f"ix_{singular}_terms_lookup", f"{singular}_terms", ["project_id", "name", "value", "doc_seq"])
 
 
 def drop_document_tables(kind: str) -> None:
