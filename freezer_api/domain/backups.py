@@ -12,6 +12,7 @@ from freezer_api.domain.schemas import backups as schemas
 from freezer_api.domain.search import parse_search
 from freezer_api.domain.validation import require_object, validate
 from freezer_api.storage.documents_types import Scope, StoredDocument
+from freezer_api.storage.documents import prepare
 from freezer_api.storage.store import UnitOfWork
 
 DEFAULT_STATUS = "available"
@@ -36,13 +37,13 @@ class Backups(DocumentService):
         """Record validated metadata as backup `backup_id`; Conflict if the project has it."""
         metadata = dict(metadata)
         status = metadata.pop("status", DEFAULT_STATUS)
-        doc = {
+        doc = prepare({
             "backup_id": backup_id,
             "project_id": project_id,
             "user_id": ctx.user_id,
             "status": status,
             "backup_metadata": metadata,
-        }
+        })
 
         def change(uow: UnitOfWork) -> None:
             if uow.backups.get(project_id, backup_id) is not None:

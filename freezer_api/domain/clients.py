@@ -9,6 +9,7 @@ from freezer_api.domain.schemas import clients as schemas
 from freezer_api.domain.schemas.common import ACTIONS, ENGINES, MODES, STORAGES
 from freezer_api.domain.search import SearchQuery, parse_search
 from freezer_api.domain.validation import require_object, validate
+from freezer_api.storage.documents import prepare
 from freezer_api.storage.documents_types import Scope, StoredDocument
 from freezer_api.storage.store import Store, UnitOfWork
 
@@ -41,6 +42,12 @@ class Clients:
         validate(schemas.REGISTER, info)
         client_id = info["client_id"]
         central = bool(info.get("is_central", False))
+        uuid = info.get("uuid") or new_id()
+        client = {**info, "uuid": uuid, "description": info.get("description"), "is_central": central}
+        for key, every_value in CAPABILITIES.items():
+            client.setdefault(key, list(every_value))
+        # Encoded now, outside the transaction: used if this is a new registration.
+        new_registration = prepare({"project_id": project_id, "user_id": ctx.user_id, "client": client})
 
         def change(uow: UnitOfWork) -> str:
             elsewhere = [c for c in uow.clients.find_everywhere(client_id) if c.project_id != project_id]
@@ -52,19 +59,9 @@ class Clients:
                     raise Conflict(f"Client {client_id!r} is already registered in project {project_id!r}.")
                 _refresh(uow, own, info)
                 return client_id
-            uuid = info.get("uuid") or new_id()
             if "uuid" in info and _uuid_taken(uow, project_id, uuid):
                 raise Conflict(f"A client with uuid {uuid!r} already exists.")
-            client = {
-                **info,
-                "uuid": uuid,
-                "description": info.get("description"),
-                "is_central": central,
-            }
-            for key, every_value in CAPABILITIES.items():
-                client.setdefault(key, list(every_value))
-            doc = {"project_id": project_id, "user_id": ctx.user_id, "client": client}
-            uow.clients.insert(project_id, client_id, ctx.user_id, doc)
+            uow.clients.insert(project_id, client_id, ctx.user_id, new_registration)
             return client_id
 
         return self.store.atomic(change)

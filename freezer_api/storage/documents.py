@@ -9,7 +9,8 @@ without decoding and re-encoding them.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from dataclasses import dataclass
+from typing import Any, Sequence, Union
 
 import orjson
 from sqlalchemy.engine import Dialect
@@ -19,7 +20,7 @@ from freezer_api.storage.documents_types import Scope, StoredDocument
 from freezer_api.storage.queries import CompiledQuery, Queries
 from freezer_api.storage.tables import ALL, DocumentTables
 
-__all__ = ["DocumentRepository", "Scope", "StoredDocument", "VersionConflict", "queries_for"]
+__all__ = ["DocumentRepository", "Prepared", "Scope", "StoredDocument", "VersionConflict", "prepare", "queries_for"]
 
 _QUERIES = {tables.kind: Queries(tables) for tables in ALL}
 
@@ -30,6 +31,28 @@ def queries_for(tables: DocumentTables) -> Queries:
 
 # Term rows from which a bulk insert on PostgreSQL uses COPY.
 _COPY_AT_LEAST = 1000
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A new document encoded for storage ahead of its transaction.
+
+    Encoding a document (its JSON, its text, its terms) takes longer than
+    storing it; done before Store.atomic, it is not done while holding the
+    database's write lock.
+    """
+
+    doc: dict
+    raw: str
+    text: str
+    terms: frozenset
+
+
+def prepare(doc: dict) -> Prepared:
+    return Prepared(doc, orjson.dumps(doc).decode(), document_text(doc), frozenset(document_terms(doc)))
+
+
+NewDocument = Union[dict, Prepared]
 
 
 class VersionConflict(Exception):
@@ -123,23 +146,27 @@ class DocumentRepository:
     # -- writes -------------------------------------------------------------
 
     def insert(
-        self, project_id: str, doc_id: str, user_id: str, doc: dict, attributes: dict | None = None
+        self, project_id: str, doc_id: str, user_id: str, doc: NewDocument, attributes: dict | None = None
     ) -> StoredDocument:
-        """Add a document; `attributes` sets the kind's attribute columns."""
+        """Add a document (a dict, or Prepared); `attributes` sets the kind's attribute columns."""
         return self.insert_many(project_id, user_id, [(doc_id, doc)], [attributes])[0]
 
     def insert_many(
         self,
         project_id: str,
         user_id: str,
-        docs: Sequence[tuple[str, dict]],
+        docs: Sequence[tuple[str, NewDocument]],
         attributes: Sequence[dict | None] | None = None,
     ) -> list[StoredDocument]:
         """Insert new documents of one project, and their terms."""
         attributes = attributes or [None] * len(docs)
-        rows = [self._row(project_id, doc_id, user_id, doc, attrs) for (doc_id, doc), attrs in zip(docs, attributes)]
+        prepared = [doc if isinstance(doc, Prepared) else prepare(doc) for _, doc in docs]
+        rows = [
+            self._row(project_id, doc_id, user_id, encoded, attrs)
+            for (doc_id, _), encoded, attrs in zip(docs, prepared, attributes)
+        ]
         seqs = [self._insert_row(row) for row in rows]
-        terms = [term for seq, (_, doc) in zip(seqs, docs) for term in _term_rows(seq, project_id, document_terms(doc))]
+        terms = [term for seq, encoded in zip(seqs, prepared) for term in _term_rows(seq, project_id, encoded.terms)]
         if len(terms) >= _COPY_AT_LEAST and self.dialect.name == "postgresql":
             self._copy_terms(terms)
         else:
@@ -173,17 +200,17 @@ class DocumentRepository:
         finally:
             cursor.close()
 
-    def _row(self, project_id: str, doc_id: str, user_id: str, doc: dict, attributes: dict | None) -> dict[str, Any]:
+    def _row(self, project_id: str, doc_id: str, user_id: str, encoded: Prepared, attributes: dict | None) -> dict[str, Any]:
         row: dict[str, Any] = {
             "v_project_id": project_id,
             f"v_{self.t.id_column}": doc_id,
             "v_user_id": user_id,
             "v_version": 1,
-            "v_doc": orjson.dumps(doc).decode(),
-            "v_search_text": document_text(doc),
+            "v_doc": encoded.raw,
+            "v_search_text": encoded.text,
         }
         for column, compute in self.t.derived.items():
-            row[f"v_{column}"] = compute(doc)
+            row[f"v_{column}"] = compute(encoded.doc)
         for name in self.t.attributes:
             row[f"v_{name}"] = (attributes or {}).get(name)
         return row
@@ -219,5 +246,5 @@ class DocumentRepository:
         self._execute_many(self.q.delete_term, _term_rows(stored.seq, stored.project_id, terms))
 
 
-def _term_rows(seq: int, project_id: str, terms: set[Term]) -> list[dict[str, Any]]:
+def _term_rows(seq: int, project_id: str, terms: set[Term] | frozenset) -> list[dict[str, Any]]:
     return [{"v_doc_seq": seq, "v_name": name, "v_value": value, "v_project_id": project_id} for name, value in terms]
