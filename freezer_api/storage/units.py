@@ -2,39 +2,35 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from sqlalchemy.engine import Dialect
 
 from freezer_api.storage import tables
 from freezer_api.storage.documents import DocumentRepository
 
 
-class _Repositories:
-    """One repository per document kind, made on first use."""
+_KINDS = {kind.kind: kind for kind in tables.ALL}
 
-    def _make(self, kind: tables.DocumentTables):
+
+class _Repositories:
+    """One repository per document kind (`uow.backups`, `uow.jobs`, ...), made on first use."""
+
+    # Typed for readers and checkers; made by __getattr__ below.
+    backups: DocumentRepository
+    clients: DocumentRepository
+    jobs: DocumentRepository
+    actions: DocumentRepository
+    sessions: DocumentRepository
+
+    def _make(self, kind: tables.DocumentTables) -> DocumentRepository:
         raise NotImplementedError
 
-    @cached_property
-    def backups(self):
-        return self._make(tables.BACKUPS)
-
-    @cached_property
-    def clients(self):
-        return self._make(tables.CLIENTS)
-
-    @cached_property
-    def jobs(self):
-        return self._make(tables.JOBS)
-
-    @cached_property
-    def actions(self):
-        return self._make(tables.ACTIONS)
-
-    @cached_property
-    def sessions(self):
-        return self._make(tables.SESSIONS)
+    def __getattr__(self, name: str) -> DocumentRepository:
+        # Only called for attributes not set yet: a plain attribute from then on.
+        kind = _KINDS.get(name)
+        if kind is None:
+            raise AttributeError(name)
+        repository = self.__dict__[name] = self._make(kind)
+        return repository
 
 
 class UnitOfWork(_Repositories):
