@@ -8,8 +8,10 @@ OPTS = [
     cfg.IntOpt(
         "threads_per_worker",
         min=1,
-        default=16,
-        help="Threads serving requests in each worker process.",
+        default=8,
+        help="Threads serving requests in each worker process. More threads "
+        "overlap waits on a database server; fewer keep tail latency low when "
+        "the work is CPU-bound (SQLite). bench/RESULTS.md has measurements.",
     ),
     cfg.IntOpt(
         "max_request_body_size",
