@@ -33,6 +33,17 @@ def build_application() -> falcon.App:
     return app
 
 
+_application: falcon.App | None = None
+
+
+def application(environ, start_response):
+    """The same app as a module-level WSGI callable, for servers that cannot call a factory (uWSGI)."""
+    global _application
+    if _application is None:
+        _application = build_application()
+    return _application(environ, start_response)
+
+
 def main() -> None:
     from granian.constants import Interfaces
     from granian.server import Server
@@ -41,7 +52,7 @@ def main() -> None:
     parser.add_argument("document", help="file holding the JSON document to answer with")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=16, help="blocking threads per worker, as freezer-api")
+    parser.add_argument("--threads", type=int, default=8, help="blocking threads per worker, as freezer-api")
     args = parser.parse_args()
     os.environ[DOCUMENT_ENV] = os.path.abspath(args.document)
     Server(

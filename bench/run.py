@@ -58,6 +58,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="GROUP.OPTION=VALUE",
         help="an option of our server's configuration, e.g. api.threads_per_worker=4 (repeatable)",
     )
+    parser.add_argument(
+        "--wsgi-server",
+        choices=["granian", "uwsgi"],
+        default="granian",
+        help="serve ours through freezer-api's granian (default) or uWSGI (the original's venv has it)",
+    )
     parser.add_argument("--label", default="", help="added to the result file name")
     args = parser.parse_args(argv)
     try:
@@ -105,7 +111,9 @@ def start_targets(args: argparse.Namespace, run_dir: Path, stack: ExitStack) -> 
             continue
         data = prepare.prepare(name, args.size, args.engine, run_dir, fresh=args.fresh, progress=say)
         if name == "ours":
-            server = servers.start_ours(run_dir, data.database_url, workers=args.workers, options=args.options)
+            server = servers.start_ours(
+                run_dir, data.database_url, workers=args.workers, options=args.options, wsgi_server=args.wsgi_server
+            )
         else:
             server = servers.start_original(run_dir, data.database_url)
         stack.callback(_stop, server, run_dir)
@@ -115,7 +123,10 @@ def start_targets(args: argparse.Namespace, run_dir: Path, stack: ExitStack) -> 
         ours = targets[0]
         document = run_dir / "ceiling-document.json"
         _save_backup_document(ours.server, ours.files, document)
-        server = servers.start_ceiling(run_dir, document, workers=args.workers)
+        threads = int(args.options.get("api.threads_per_worker", 8))
+        server = servers.start_ceiling(
+            run_dir, document, workers=args.workers, threads=threads, wsgi_server=args.wsgi_server
+        )
         stack.callback(server.stop)
         result = {"document_bytes": document.stat().st_size, "memory_at_start": memory_mib(server.pid), "scenarios": []}
         targets.append(Target("ceiling", server, ours.files, result))

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from bench import processes
+from bench.ceiling import DOCUMENT_ENV
 from bench.processes import Server
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -43,11 +44,28 @@ def write_ours_config(
     return config
 
 
-def start_ours(run_dir: Path, database_url: str, *, workers: int, options: dict[str, str] | None = None) -> Server:
+def start_ours(
+    run_dir: Path,
+    database_url: str,
+    *,
+    workers: int,
+    options: dict[str, str] | None = None,
+    wsgi_server: str = "granian",
+) -> Server:
+    """`freezer-api` itself (granian), or our WSGI `application` under the original's uWSGI, same workers and threads."""
     port = processes.free_port()
     config = write_ours_config(run_dir, database_url, port=port, workers=workers, options=options)
     command = [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", str(config)]
     env = {"FREEZER_API_DATA_DIR": str(run_dir / "data")}
+    if wsgi_server == "uwsgi":
+        threads = (options or {}).get("api.threads_per_worker", "8")
+        command = [
+            str(ensure_original_venv() / "uwsgi"), "--http11-socket", f"127.0.0.1:{port}",
+            "--virtualenv", sys.prefix, "--master", "--processes", str(workers), "--threads", threads,
+            "--lazy-apps", "--need-app", "--die-on-term", "--disable-logging",
+            "--module", "freezer_api.cmd.api:application",
+        ]
+        env["FREEZER_API_CONFIG_FILES"] = str(config)
     return processes.start("ours", command, port=port, log_file=run_dir / "ours.log", env=env, ready_path="/healthcheck")
 
 
@@ -142,7 +160,17 @@ def start_original(run_dir: Path, database_url: str, *, processes_: int = 2, thr
 # -- the ceiling --------------------------------------------------------------
 
 
-def start_ceiling(run_dir: Path, document: Path, *, workers: int) -> Server:
+def start_ceiling(run_dir: Path, document: Path, *, workers: int, threads: int = 8, wsgi_server: str = "granian") -> Server:
     port = processes.free_port()
-    command = [sys.executable, "-m", "bench.ceiling", str(document), "--port", str(port), "--workers", str(workers)]
-    return processes.start("ceiling", command, port=port, log_file=run_dir / "ceiling.log")
+    command = [sys.executable, "-m", "bench.ceiling", str(document), "--port", str(port),
+               "--workers", str(workers), "--threads", str(threads)]
+    env = {}
+    if wsgi_server == "uwsgi":
+        command = [
+            str(ensure_original_venv() / "uwsgi"), "--http11-socket", f"127.0.0.1:{port}",
+            "--virtualenv", sys.prefix, "--pythonpath", str(REPO_DIR), "--master",
+            "--processes", str(workers), "--threads", str(threads), "--lazy-apps", "--need-app",
+            "--die-on-term", "--disable-logging", "--module", "bench.ceiling:application",
+        ]
+        env[DOCUMENT_ENV] = str(document)
+    return processes.start("ceiling", command, port=port, log_file=run_dir / "ceiling.log", env=env)

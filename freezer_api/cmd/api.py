@@ -48,16 +48,19 @@ _application = None
 _application_lock = threading.Lock()
 
 
-def __getattr__(name: str):
-    # `application` is built on first access, so importing this module (for
-    # main()) does not open the database.
+def application(environ, start_response):
+    """The WSGI callable for uWSGI, gunicorn and the like.
+
+    The app is built on the first request, in the worker process that serves
+    it: importing this module (the master of a pre-forking server does) opens
+    no database and starts no thread that a fork would lose.
+    """
     global _application
-    if name != "application":
-        raise AttributeError(name)
-    with _application_lock:
-        if _application is None:
-            _application = build_application()
-    return _application
+    if _application is None:
+        with _application_lock:
+            if _application is None:
+                _application = build_application()
+    return _application(environ, start_response)
 
 
 def _is_loopback(host: str) -> bool:

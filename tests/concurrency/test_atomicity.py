@@ -1,34 +1,15 @@
 """No lost updates: N agents hit one document at the same moment, through several worker processes."""
 
-import threading
-
 import pytest
 import requests
 
 from tests.support.factories import client_info, job, session
+from tests.support.parallel import all_at_once
 from tests.support.personas import PERSONAS
 
 N = 16
 PROJECT = PERSONAS["member_a"].project_id
 HEADERS = {"X-Auth-Token": PERSONAS["member_a"].token, "Content-Type": "application/json"}
-
-
-def all_at_once(calls):
-    """Run the calls in parallel threads released together; their responses in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        with requests.Session() as http:
-            barrier.wait()
-            results[index] = call(http)
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ def start_server(
     extra_config: str = "",
     tokens_file_mode: int = 0o600,
     log_level: str = "WARNING",
+    wsgi_server: str = "freezer-api",
 ) -> LiveServer:
     """Write a config, start `freezer-api`, and return once it answers /healthcheck."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -83,13 +84,14 @@ def start_server(
     log_file = directory / "server.log"
     env = {**os.environ, "FREEZER_API_DATA_DIR": str(directory / "data")}
     env.pop("FREEZER_API_CONFIG_FILES", None)
+    if wsgi_server == "freezer-api":
+        command = [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", str(config)]
+    else:
+        # The WSGI callable under another server, configured as an operator would.
+        command = _wsgi_server_command(wsgi_server, port, workers)
+        env["FREEZER_API_CONFIG_FILES"] = str(config)
     with open(log_file, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", str(config)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     server = LiveServer(f"http://127.0.0.1:{port}", process, directory, config, log_file)
     try:
         wait_until_healthy(server.url, process)
@@ -97,6 +99,19 @@ def start_server(
         server.stop()
         raise RuntimeError(f"{error}:\n{server.log()}") from None
     return server
+
+
+def _wsgi_server_command(name: str, port: int, workers: int) -> list[str]:
+    bin_dir = Path(sys.executable).parent
+    callable_ = "freezer_api.cmd.api:application"
+    if name == "uwsgi":
+        # The original README's command; --die-on-term so that SIGTERM stops it.
+        return [str(bin_dir / "uwsgi"), "--http", f"127.0.0.1:{port}", "--need-app", "--master",
+                "--processes", str(workers), "--threads", "4", "--die-on-term", "--module", callable_]
+    if name == "gunicorn":
+        return [str(bin_dir / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+                "--worker-class", "gthread", "--threads", "4", callable_]
+    raise ValueError(f"unknown WSGI server {name!r}")
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen) -> None:
