@@ -84,10 +84,13 @@ def comparison_table(ours: dict, original: dict) -> str:
     return _table(header, rows)
 
 
-def ceiling_line(ours: dict, ceiling: dict) -> str:
+def ceiling_line(ours: dict, ceiling: dict, wsgi_server: str) -> str:
     get = next((row for row in ours["scenarios"] if row["scenario"] == "get_backup"), None)
     bare = ceiling["scenarios"][0]
-    line = f"Ceiling (bare Falcon app, same document, granian): {bare['req_per_s']:,.0f} req/s, p99 {bare['p99_ms']:.1f} ms"
+    line = (
+        f"Ceiling (bare Falcon app, same document, {wsgi_server}): "
+        f"{bare['req_per_s']:,.0f} req/s, p99 {bare['p99_ms']:.1f} ms"
+    )
     if get:
         line += f"; get_backup reaches {100 * get['req_per_s'] / bare['req_per_s']:.0f}% of it"
     return line
@@ -109,7 +112,9 @@ def render(result: dict) -> str:
     if "ours" in targets and "original" in targets:
         parts += ["## ours / original", comparison_table(targets["ours"], targets["original"])]
     if "ceiling" in targets:
-        parts += ["## ceiling", ceiling_line(targets.get("ours", {"scenarios": []}), targets["ceiling"])]
+        parts += ["## ceiling", ceiling_line(
+            targets.get("ours", {"scenarios": []}), targets["ceiling"], options.get("wsgi_server", "granian")
+        )]
     return "\n\n".join(parts) + "\n"
 
 

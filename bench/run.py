@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> None:
         "machine": machine(),
         "options": {
             key: getattr(args, key)
-            for key in ("size", "concurrency", "duration", "warmup", "workers", "engine", "targets", "options")
+            for key in ("size", "concurrency", "duration", "warmup", "workers", "wsgi_server", "engine", "targets", "options")
         },
         "targets": {},
     }
