@@ -204,17 +204,6 @@ def situations_of(route: Route) -> tuple[Situation, ...]:
 CELLS = [(route, situation) for route in ROUTES for situation in situations_of(route)]
 
 
-def engine_dependent(route: Route, situation: Situation) -> bool:
-    """Whether the database decides the cell: it reaches storage with another project's ids.
-
-    Cells refused by authentication or policy never reach the database, and
-    project-a's own people in project-a exercise the same queries as every
-    other API test; the other-project cells are where each engine's SQL
-    must keep projects apart.
-    """
-    return expected(route, situation).status not in (401, 403) and situation.project(route) != VICTIM_PROJECT
-
-
 def passes(persona: Persona, rule: str, project_id: str | None) -> bool:
     """Whether `persona` passes base rule `rule` on target `project_id` (contract 9.4)."""
     roles = set(persona.roles)
