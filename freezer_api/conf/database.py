@@ -37,6 +37,15 @@ OPTS = [
         "TCP user timeout). Also bounds the MySQL connection handshake.",
     ),
     cfg.IntOpt(
+        "lock_timeout",
+        min=1,
+        default=10,
+        help="Seconds a PostgreSQL or MySQL statement waits for a document locked by another "
+        "transaction. Concurrent agents hold such locks for milliseconds; one held this long "
+        "belongs to a stuck transaction, and the waiting request answers 503 instead of "
+        "holding its worker thread.",
+    ),
+    cfg.IntOpt(
         "sqlite_busy_timeout",
         min=0,
         default=30,

@@ -21,6 +21,7 @@ def engine_options(conf: cfg.ConfigOpts) -> EngineOptions:
         pool_timeout=db.pool_timeout,
         connect_timeout=db.connect_timeout,
         socket_timeout=db.socket_timeout,
+        lock_timeout=db.lock_timeout,
         sqlite_busy_timeout=db.sqlite_busy_timeout,
     )
 

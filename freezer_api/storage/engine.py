@@ -33,6 +33,7 @@ class EngineOptions:
     pool_timeout: int = 10  # seconds a request waits for a free pooled connection
     connect_timeout: int = 5  # seconds to establish a connection
     socket_timeout: int = 30  # seconds a connection may stay silent before it is given up
+    lock_timeout: int = 10  # seconds a statement waits for a row another transaction locked
     sqlite_busy_timeout: int = 30
 
 
@@ -93,7 +94,7 @@ def _server_engine(url: URL, options: EngineOptions, **kwargs: Any) -> Engine:
 
 
 def connect_args(backend: str, options: EngineOptions) -> dict[str, Any]:
-    """Driver arguments that bound how long an unreachable database can hold a request."""
+    """Driver arguments that bound how long an unreachable database, or a stuck lock, can hold a request."""
     if backend in _MYSQL:
         return {
             "charset": "utf8mb4",
@@ -101,6 +102,7 @@ def connect_args(backend: str, options: EngineOptions) -> dict[str, Any]:
             # PyMySQL also reads the server greeting under read_timeout.
             "read_timeout": options.socket_timeout,
             "write_timeout": options.socket_timeout,
+            "init_command": f"SET SESSION innodb_lock_wait_timeout = {options.lock_timeout}",
         }
     # libpq: give up on a peer that stops acknowledging or answering keepalives.
     idle = max(1, options.socket_timeout // 2)
@@ -111,6 +113,7 @@ def connect_args(backend: str, options: EngineOptions) -> dict[str, Any]:
         "keepalives_interval": max(1, (options.socket_timeout - idle) // 3),
         "keepalives_count": 3,
         "tcp_user_timeout": options.socket_timeout * 1000,
+        "options": f"-c lock_timeout={options.lock_timeout * 1000}",
     }
 
 

@@ -13,8 +13,12 @@ from freezer_api.domain.errors import Unavailable
 LOG = logging.getLogger("freezer_api.storage")
 
 # MySQL/MariaDB error numbers and PostgreSQL SQLSTATEs that mean "try again".
-_MYSQL_RETRY = {1205, 1213}  # lock wait timeout, deadlock
+_MYSQL_RETRY = {1213}  # deadlock
 _PG_RETRY = {"40001", "40P01"}  # serialization failure, deadlock detected
+# A lock waited for longer than [database] lock_timeout: held by a stuck
+# transaction, so running the request again would only wait again.
+_MYSQL_LOCK_TIMEOUT = 1205
+_PG_LOCK_TIMEOUT = "55P03"
 
 
 class Retry(Exception):
@@ -51,6 +55,9 @@ def failure_of(error: Exception, engine: Engine, connection) -> Exception | None
         return Retry(error)
     if is_retryable(error):
         return Retry(error)
+    if is_lock_timeout(error):
+        LOG.warning("gave up waiting for a locked document: %s", error)
+        return Unavailable("A document this request needs is locked by another transaction; try again.")
     disconnected = engine.dialect.is_disconnect(error, connection.dbapi_connection, None)
     if disconnected:
         connection.invalidate(error)
@@ -67,6 +74,13 @@ def unavailable(error: Exception) -> Unavailable:
 def overloaded(error: Exception) -> Unavailable:
     LOG.error("no free database connection: %s", error)
     return Unavailable("The server is overloaded; try again shortly.")
+
+
+def is_lock_timeout(orig: Exception) -> bool:
+    if getattr(orig, "sqlstate", None) == _PG_LOCK_TIMEOUT:
+        return True
+    args = getattr(orig, "args", ())
+    return not isinstance(orig, sqlite3.Error) and bool(args) and args[0] == _MYSQL_LOCK_TIMEOUT
 
 
 def is_retryable(orig: Exception) -> bool:

@@ -1,4 +1,4 @@
-"""Deadlocks, serialization failures and lock wait timeouts are retried, not returned.
+"""Deadlocks and serialization failures are retried, not returned; a lock held too long is a 503.
 
 Real conflicts between two transactions on PostgreSQL and MariaDB, made
 deterministic with barriers and events (never sleeps). SQLite takes its
@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from freezer_api.storage.engine import make_engine
+from freezer_api.domain.errors import Unavailable
+from freezer_api.storage.engine import EngineOptions, make_engine
 from freezer_api.storage.store import Store, UnitOfWork
 from tests.conftest import new_project
 from tests.support import databases
@@ -101,34 +102,35 @@ def test_a_serialization_failure_is_retried(server_store):
     assert stored_docs(server_store, project, [a])[0]["touched_by"] == ["concurrent", "repeatable"]
 
 
-@pytest.mark.parametrize("server_store", ["mysql"], indirect=True)
-def test_a_lock_wait_timeout_is_retried(server_store):
-    """MariaDB: a transaction that waited too long for a row lock tries again."""
+def test_a_lock_held_longer_than_lock_timeout_is_unavailable_at_once(server_store):
+    """A writer gives up after [database] lock_timeout, is not run again, and leaves nothing behind."""
     project, (a, _) = two_backups(server_store)
-    holder_locked, waiter_retrying = threading.Event(), threading.Event()
+    url = server_store.engine.url.render_as_string(hide_password=False)
+    impatient = Store(make_engine(url, EngineOptions(lock_timeout=1)))
+    holder_locked, waiter_gave_up = threading.Event(), threading.Event()
     attempts = 0
 
     def hold(uow: UnitOfWork) -> None:
         touch(uow, uow.backups.get(project, a, for_update=True), "holder")
         holder_locked.set()
-        assert waiter_retrying.wait(WAIT)  # commits only once the waiter timed out
+        assert waiter_gave_up.wait(WAIT)  # commits only once the waiter has given up
 
     def wait_for_lock(uow: UnitOfWork) -> None:
         nonlocal attempts
         attempts += 1
-        if attempts > 1:
-            waiter_retrying.set()
-        uow.execute("SET SESSION innodb_lock_wait_timeout = 1")
         touch(uow, uow.backups.get(project, a, for_update=True), "waiter")
 
-    with ThreadPoolExecutor(1) as pool:
-        holder = pool.submit(server_store.atomic, hold)
-        assert holder_locked.wait(WAIT)
-        try:
-            server_store.atomic(wait_for_lock)
-        finally:
-            waiter_retrying.set()
-        holder.result(timeout=WAIT)
-    server_store.engine.dispose()  # no pooled connection keeps the short lock wait
-    assert attempts >= 2
-    assert stored_docs(server_store, project, [a])[0]["touched_by"] == ["holder", "waiter"]
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            holder = pool.submit(server_store.atomic, hold)
+            assert holder_locked.wait(WAIT)
+            try:
+                with pytest.raises(Unavailable, match="locked by another transaction"):
+                    impatient.atomic(wait_for_lock)
+            finally:
+                waiter_gave_up.set()
+            holder.result(timeout=WAIT)
+    finally:
+        impatient.dispose()
+    assert attempts == 1
+    assert stored_docs(server_store, project, [a])[0]["touched_by"] == ["holder"]
