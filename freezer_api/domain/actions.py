@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from freezer_api.context import RequestContext
-from freezer_api.domain.documents import DocumentService
+from freezer_api.domain.documents import DocumentService, patched
 from freezer_api.domain.errors import Conflict, Unprocessable
 from freezer_api.domain.ids import new_id, require_valid_id
 from freezer_api.domain.schemas import actions as schemas
@@ -100,12 +100,7 @@ class Actions(DocumentService):
 
         def change(uow: UnitOfWork) -> int:
             stored = self.existing(uow, project_id, action_id, for_update=True)
-            doc = copy.deepcopy(stored.doc)
-            for key, value in patch.items():
-                if key == "freezer_action":
-                    doc["freezer_action"] = {**doc.get("freezer_action", {}), **value}
-                else:
-                    doc[key] = value
+            doc = patched(stored.doc, patch, merged="freezer_action")
             validate(schemas.CREATE, doc)
             return uow.actions.replace(stored, doc)
 

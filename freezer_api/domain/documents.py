@@ -1,12 +1,23 @@
-"""What every document service shares: find one, list, delete."""
+"""What every document service shares: find one, list, delete, apply a PATCH."""
 
 from __future__ import annotations
+
+import copy
+from typing import Any
 
 from freezer_api.domain.errors import NotFound
 from freezer_api.domain.ids import is_possible_id
 from freezer_api.domain.search import parse_search
 from freezer_api.storage.documents_types import Scope, StoredDocument
 from freezer_api.storage.store import ReadUnit, Store, UnitOfWork
+
+
+def patched(doc: dict[str, Any], patch: dict[str, Any], *, merged: str) -> dict[str, Any]:
+    """A copy of `doc` with `patch` applied: the object field `merged` key by key, every other field replaced."""
+    result = copy.deepcopy(doc)
+    for key, value in patch.items():
+        result[key] = {**result.get(key, {}), **value} if key == merged else value
+    return result
 
 
 class DocumentService:

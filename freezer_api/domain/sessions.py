@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from freezer_api.context import RequestContext
-from freezer_api.domain.documents import DocumentService
+from freezer_api.domain.documents import DocumentService, patched
 from freezer_api.domain.errors import BadRequest, NotFound, UnknownAction
 from freezer_api.domain.ids import is_possible_id, new_id, require_valid_id
 from freezer_api.domain.schemas import sessions as schemas
@@ -97,13 +97,7 @@ class Sessions(DocumentService):
 
         def change(uow: UnitOfWork) -> int:
             stored = self.existing(uow, project_id, session_id, for_update=True)
-            doc = copy.deepcopy(stored.doc)
-            for key, value in patch.items():
-                if key == "jobs":
-                    doc["jobs"] = {**doc.get("jobs", {}), **value}
-                else:
-                    doc[key] = value
-            return uow.sessions.replace(stored, doc)
+            return uow.sessions.replace(stored, patched(stored.doc, patch, merged="jobs"))
 
         return self.store.atomic(change)
 
