@@ -3,7 +3,7 @@
 Served by granian with the options `freezer-api` uses, so the gap between this
 and get_backup is what our application costs per request.
 
-    python -m bench.ceiling DOCUMENT.json --port 9191 --workers 2
+    python -m bench.ceiling DOCUMENT.json --port 9191 --workers 2 --threads 8
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument("document", help="file holding the JSON document to answer with")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8, help="blocking threads per worker, as freezer-api")
+    parser.add_argument("--threads", type=int, required=True, help="blocking threads per worker, as freezer-api")
     args = parser.parse_args()
     os.environ[DOCUMENT_ENV] = os.path.abspath(args.document)
     Server(

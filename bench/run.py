@@ -123,9 +123,9 @@ def start_targets(args: argparse.Namespace, run_dir: Path, stack: ExitStack) -> 
         ours = targets[0]
         document = run_dir / "ceiling-document.json"
         _save_backup_document(ours.server, ours.files, document)
-        threads = int(args.options.get("api.threads_per_worker", 8))
         server = servers.start_ceiling(
-            run_dir, document, workers=args.workers, threads=threads, wsgi_server=args.wsgi_server
+            run_dir, document, workers=args.workers, threads=servers.threads_per_worker(args.options),
+            wsgi_server=args.wsgi_server,
         )
         stack.callback(server.stop)
         result = {"document_bytes": document.stat().st_size, "memory_at_start": memory_mib(server.pid), "scenarios": []}

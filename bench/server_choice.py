@@ -26,6 +26,8 @@ from pathlib import Path
 from bench import processes
 from bench.ceiling import DOCUMENT_ENV
 from bench.loadgen import wrk_binary
+from bench.servers import uwsgi_command
+from freezer_api.conf.api import DEFAULT_THREADS_PER_WORKER
 
 ROOT = Path(__file__).resolve().parent.parent
 # A backup document as freezer-agent reports it, about the size get_backup answers with.
@@ -57,9 +59,8 @@ def _commands(name: str, port: int, workers: int, threads: int, venv: Path) -> l
         return [str(venv / "bin" / "gunicorn"), "--bind", address, "--workers", str(workers),
                 "--worker-class", "gthread", "--threads", str(threads), "bench.ceiling:build_application()"]
     if name == "uwsgi":
-        return [str(venv / "bin" / "uwsgi"), "--http11-socket", address, "--master", "--need-app",
-                "--processes", str(workers), "--threads", str(threads), "--disable-logging",
-                "--module", "bench.ceiling:application"]
+        return uwsgi_command(venv / "bin" / "uwsgi", port, workers=workers, threads=threads,
+                             module="bench.ceiling:application")
     raise ValueError(name)
 
 
@@ -86,7 +87,8 @@ def main() -> None:
     parser.add_argument("--servers-venv", type=Path, required=True, help="a virtualenv with gunicorn and uwsgi")
     parser.add_argument("--servers", nargs="+", default=["granian", "gunicorn-sync", "gunicorn-gthread", "uwsgi"])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8, help="threads per worker where the server has them")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS_PER_WORKER,
+                        help="threads per worker where the server has them")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2)

@@ -14,6 +14,7 @@ from pathlib import Path
 from bench import processes
 from bench.ceiling import DOCUMENT_ENV
 from bench.processes import Server
+from freezer_api.conf.api import DEFAULT_THREADS_PER_WORKER
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
@@ -58,15 +59,29 @@ def start_ours(
     command = [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", str(config)]
     env = {"FREEZER_API_DATA_DIR": str(run_dir / "data")}
     if wsgi_server == "uwsgi":
-        threads = (options or {}).get("api.threads_per_worker", "8")
-        command = [
-            str(ensure_original_venv() / "uwsgi"), "--http11-socket", f"127.0.0.1:{port}",
-            "--virtualenv", sys.prefix, "--master", "--processes", str(workers), "--threads", threads,
-            "--lazy-apps", "--need-app", "--die-on-term", "--disable-logging",
-            "--module", "freezer_api.cmd.api:application",
-        ]
+        command = uwsgi_command(
+            ensure_original_venv() / "uwsgi", port, workers=workers, threads=threads_per_worker(options),
+            module="freezer_api.cmd.api:application", virtualenv=sys.prefix,
+        )
         env["FREEZER_API_CONFIG_FILES"] = str(config)
     return processes.start("ours", command, port=port, log_file=run_dir / "ours.log", env=env, ready_path="/healthcheck")
+
+
+def threads_per_worker(options: dict[str, str] | None) -> int:
+    """Our server's threads per worker process under these `--set` options."""
+    return int((options or {}).get("api.threads_per_worker", DEFAULT_THREADS_PER_WORKER))
+
+
+def uwsgi_command(
+    uwsgi: Path, port: int, *, workers: int, threads: int, module: str, virtualenv: str | None = None
+) -> list[str]:
+    """uWSGI serving `module` (module:callable) over keep-alive HTTP on 127.0.0.1, one app per worker, no request log."""
+    command = [
+        str(uwsgi), "--http11-socket", f"127.0.0.1:{port}", "--pythonpath", str(REPO_DIR), "--master",
+        "--processes", str(workers), "--threads", str(threads), "--lazy-apps", "--need-app",
+        "--die-on-term", "--disable-logging", "--module", module,
+    ]
+    return command + ["--virtualenv", virtualenv] if virtualenv else command
 
 
 # -- the original -------------------------------------------------------------
@@ -160,17 +175,22 @@ def start_original(run_dir: Path, database_url: str, *, processes_: int = 2, thr
 # -- the ceiling --------------------------------------------------------------
 
 
-def start_ceiling(run_dir: Path, document: Path, *, workers: int, threads: int = 8, wsgi_server: str = "granian") -> Server:
+def start_ceiling(
+    run_dir: Path,
+    document: Path,
+    *,
+    workers: int,
+    threads: int = DEFAULT_THREADS_PER_WORKER,
+    wsgi_server: str = "granian",
+) -> Server:
     port = processes.free_port()
     command = [sys.executable, "-m", "bench.ceiling", str(document), "--port", str(port),
                "--workers", str(workers), "--threads", str(threads)]
     env = {}
     if wsgi_server == "uwsgi":
-        command = [
-            str(ensure_original_venv() / "uwsgi"), "--http11-socket", f"127.0.0.1:{port}",
-            "--virtualenv", sys.prefix, "--pythonpath", str(REPO_DIR), "--master",
-            "--processes", str(workers), "--threads", str(threads), "--lazy-apps", "--need-app",
-            "--die-on-term", "--disable-logging", "--module", "bench.ceiling:application",
-        ]
+        command = uwsgi_command(
+            ensure_original_venv() / "uwsgi", port, workers=workers, threads=threads,
+            module="bench.ceiling:application", virtualenv=sys.prefix,
+        )
         env[DOCUMENT_ENV] = str(document)
     return processes.start("ceiling", command, port=port, log_file=run_dir / "ceiling.log", env=env)

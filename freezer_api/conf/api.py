@@ -3,12 +3,13 @@
 from oslo_config import cfg
 
 GROUP = "api"
+DEFAULT_THREADS_PER_WORKER = 8
 
 OPTS = [
     cfg.IntOpt(
         "threads_per_worker",
         min=1,
-        default=8,
+        default=DEFAULT_THREADS_PER_WORKER,
         help="Threads serving requests in each worker process. More threads "
         "overlap waits on a database server; fewer keep tail latency low when "
         "the work is CPU-bound (SQLite). bench/RESULTS.md has measurements.",
