@@ -12,13 +12,12 @@ from freezer_api.domain.errors import Unavailable
 
 LOG = logging.getLogger("freezer_api.storage")
 
-# MySQL/MariaDB error numbers and PostgreSQL SQLSTATEs that mean "try again".
-_MYSQL_RETRY = {1213}  # deadlock
-_PG_RETRY = {"40001", "40P01"}  # serialization failure, deadlock detected
+# SQLSTATEs and MySQL/MariaDB error numbers (see error_codes) that
+# mean "try again": serialization failure, deadlock detected; deadlock.
+_RETRY_CODES = {"40001", "40P01", 1213}
 # A lock waited for longer than [database] lock_timeout: held by a stuck
 # transaction, so running the request again would only wait again.
-_MYSQL_LOCK_TIMEOUT = 1205
-_PG_LOCK_TIMEOUT = "55P03"
+_LOCK_TIMEOUT_CODES = {"55P03", 1205}
 
 
 class Retry(Exception):
@@ -76,18 +75,25 @@ def overloaded(error: Exception) -> Unavailable:
     return Unavailable("The server is overloaded; try again shortly.")
 
 
-def is_lock_timeout(orig: Exception) -> bool:
-    if getattr(orig, "sqlstate", None) == _PG_LOCK_TIMEOUT:
-        return True
+def error_codes(orig: Exception) -> set[str | int]:
+    """What a server's error says it is: its SQLSTATE (PostgreSQL, and PyMySQL too) and MySQL's error number."""
+    if isinstance(orig, sqlite3.Error):
+        return set()
+    codes: set[str | int] = set()
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        codes.add(sqlstate)
     args = getattr(orig, "args", ())
-    return not isinstance(orig, sqlite3.Error) and bool(args) and args[0] == _MYSQL_LOCK_TIMEOUT
+    if args and isinstance(args[0], int):
+        codes.add(args[0])
+    return codes
+
+
+def is_lock_timeout(orig: Exception) -> bool:
+    return bool(error_codes(orig) & _LOCK_TIMEOUT_CODES)
 
 
 def is_retryable(orig: Exception) -> bool:
     if isinstance(orig, sqlite3.OperationalError):
         return "locked" in str(orig) or "busy" in str(orig)
-    sqlstate = getattr(orig, "sqlstate", None)
-    if sqlstate in _PG_RETRY:
-        return True
-    args = getattr(orig, "args", ())
-    return bool(args) and args[0] in _MYSQL_RETRY
+    return bool(error_codes(orig) & _RETRY_CODES)
