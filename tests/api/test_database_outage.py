@@ -29,24 +29,22 @@ BACKUPS = f"/v2/{PROJECT}/backups"
 @pytest.fixture(scope="module", params=databases.SERVER_ENGINES)
 def outage(request, tmp_path_factory):
     """(server, proxy): a server whose only way to its database is the proxy."""
-    db = databases.create_database(request.param, tmp_path_factory.mktemp(f"outage-db-{request.param}"))
-    db.upgrade()
-    target = make_url(db.url)
-    proxy = TcpProxy(target.host, target.port).start()
-    proxied = target.set(host=proxy.host, port=proxy.port).render_as_string(hide_password=False)
-    server = None
-    try:
-        server = start_server(
-            tmp_path_factory.mktemp(f"outage-server-{request.param}"),
-            database_url=proxied,
-            database_options={"connect_timeout": CONNECT_TIMEOUT, "socket_timeout": SOCKET_TIMEOUT},
-        )
-        yield server, proxy
-    finally:
-        if server is not None:
-            server.stop()
-        proxy.stop()
-        db.drop()
+    with databases.upgraded_database(request.param, tmp_path_factory.mktemp(f"outage-db-{request.param}")) as db:
+        target = make_url(db.url)
+        proxy = TcpProxy(target.host, target.port).start()
+        proxied = target.set(host=proxy.host, port=proxy.port).render_as_string(hide_password=False)
+        server = None
+        try:
+            server = start_server(
+                tmp_path_factory.mktemp(f"outage-server-{request.param}"),
+                database_url=proxied,
+                database_options={"connect_timeout": CONNECT_TIMEOUT, "socket_timeout": SOCKET_TIMEOUT},
+            )
+            yield server, proxy
+        finally:
+            if server is not None:
+                server.stop()
+            proxy.stop()
 
 
 def requests_needing_the_database(member, backup_id):

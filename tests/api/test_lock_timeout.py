@@ -28,20 +28,14 @@ HUNG_AFTER = 30
 @pytest.fixture(scope="module", params=databases.SERVER_ENGINES)
 def locked_world(request, tmp_path_factory):
     """(server, database URL) with lock_timeout = 1 second."""
-    db = databases.create_database(request.param, tmp_path_factory.mktemp(f"lock-db-{request.param}"))
-    db.upgrade()
-    server = None
-    try:
+    with databases.upgraded_database(request.param, tmp_path_factory.mktemp(f"lock-db-{request.param}")) as db:
         server = start_server(
             tmp_path_factory.mktemp(f"lock-server-{request.param}"),
             database_url=db.url,
             database_options={"lock_timeout": 1},
         )
         yield server, db.url
-    finally:
-        if server is not None:
-            server.stop()
-        db.drop()
+        server.stop()
 
 
 def test_a_write_waiting_on_a_stuck_lock_answers_503_and_writes_nothing(locked_world):

@@ -66,26 +66,24 @@ def backup_documents(project_id: str, count: int) -> list[tuple[str, dict]]:
 @pytest.fixture(scope="module")
 def catalog(engine_name, tmp_path_factory) -> Store:
     """A fresh database: one big project, ten small ones, jobs of twenty clients; analysed."""
-    db = databases.create_database(engine_name, tmp_path_factory.mktemp(f"plans-{engine_name}"))
-    db.upgrade()
-    engine = make_engine(db.url)
-    store = Store(engine)
-    big = backup_documents(BIG, BACKUPS_IN_BIG)
-    for start in range(0, len(big), 400):
-        store.atomic(lambda uow: uow.backups.insert_many(BIG, "agent", big[start:start + 400]))
-    for number in range(10):
-        small = f"project-small-{number}"
-        store.atomic(lambda uow: uow.backups.insert_many(small, "agent", backup_documents(small, 30)))
-    jobs = [job_document(BIG, number) for number in range(JOBS_IN_BIG)]
-    store.atomic(lambda uow: uow.jobs.insert_many(BIG, "agent", jobs))
-    with engine.begin() as conn:
-        if engine_name == "mysql":
-            conn.exec_driver_sql("ANALYZE TABLE backups, backup_terms, jobs, job_terms")
-        else:
-            conn.exec_driver_sql("ANALYZE")
-    yield store
-    store.dispose()
-    db.drop()
+    with databases.upgraded_database(engine_name, tmp_path_factory.mktemp(f"plans-{engine_name}")) as db:
+        engine = make_engine(db.url)
+        store = Store(engine)
+        big = backup_documents(BIG, BACKUPS_IN_BIG)
+        for start in range(0, len(big), 400):
+            store.atomic(lambda uow: uow.backups.insert_many(BIG, "agent", big[start:start + 400]))
+        for number in range(10):
+            small = f"project-small-{number}"
+            store.atomic(lambda uow: uow.backups.insert_many(small, "agent", backup_documents(small, 30)))
+        jobs = [job_document(BIG, number) for number in range(JOBS_IN_BIG)]
+        store.atomic(lambda uow: uow.jobs.insert_many(BIG, "agent", jobs))
+        with engine.begin() as conn:
+            if engine_name == "mysql":
+                conn.exec_driver_sql("ANALYZE TABLE backups, backup_terms, jobs, job_terms")
+            else:
+                conn.exec_driver_sql("ANALYZE")
+        yield store
+        store.dispose()
 
 
 def api_statements(store: Store) -> dict[str, Statement]:

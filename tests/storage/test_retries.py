@@ -23,12 +23,10 @@ WAIT = 30  # seconds before a synchronisation point gives up (a failure, not a p
 
 @pytest.fixture(scope="module", params=databases.SERVER_ENGINES)
 def server_store(request, tmp_path_factory) -> Store:
-    db = databases.create_database(request.param, tmp_path_factory.mktemp(f"retries-{request.param}"))
-    db.upgrade()
-    store = Store(make_engine(db.url))
-    yield store
-    store.dispose()
-    db.drop()
+    with databases.upgraded_database(request.param, tmp_path_factory.mktemp(f"retries-{request.param}")) as db:
+        store = Store(make_engine(db.url))
+        yield store
+        store.dispose()
 
 
 def two_backups(store: Store) -> tuple[str, list[str]]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +85,17 @@ def create_database(engine_name: str, tmp_dir: Path) -> TestDatabase:
     if not admin_url:
         skip_or_fail_missing(engine_name)
     return create_server_database(engine_name, admin_url)
+
+
+@contextmanager
+def upgraded_database(engine_name: str, tmp_dir: Path) -> Iterator[TestDatabase]:
+    """A new database at the current schema, dropped when the block ends."""
+    db = create_database(engine_name, tmp_dir)
+    try:
+        db.upgrade()
+        yield db
+    finally:
+        db.drop()
 
 
 def create_server_database(engine_name: str, admin_url: str, prefix: str = "freezer_test") -> TestDatabase:
