@@ -81,7 +81,9 @@ def load(base_url: str, size: int, *, parallel: int = 16, progress: Callable[[st
     started = time.monotonic()
     with ThreadPoolExecutor(parallel) as pool:
         loaded.client_ids = list(
-            pool.map(lambda i: client.call("POST", "/clients", dataset.client_body(i))["client_id"], range(dataset.CLIENTS))
+            pool.map(
+                lambda i: client.call("POST", "/clients", dataset.client_body(i))["client_id"], range(dataset.CLIENTS)
+            )
         )
     for c in range(dataset.CLIENTS):
         for j in range(dataset.JOBS_PER_CLIENT):

@@ -55,7 +55,8 @@ def _wrk(server: Server, scenario: str, data_dir: Path, project_id: str, load: L
         f"-c{load.connections}",
         f"-d{max(1, round(seconds))}s",
         f"--timeout={load.timeout:g}s",
-        "-s", str(LUA_DIR / f"{scenario}.lua"),
+        "-s",
+        str(LUA_DIR / f"{scenario}.lua"),
         server.url,
         "--",
         f"project={project_id}",
@@ -67,7 +68,7 @@ def _wrk(server: Server, scenario: str, data_dir: Path, project_id: str, load: L
     finished = subprocess.run(command, capture_output=True, text=True, env=env)
     for line in finished.stdout.splitlines():
         if line.startswith(MARKER):
-            result = json.loads(line[len(MARKER):])
+            result = json.loads(line[len(MARKER) :])
             result["wrk"] = {"threads": threads, "connections": load.connections}
             return result
     raise RuntimeError(f"wrk gave no summary for {scenario}:\n{finished.stdout}\n{finished.stderr}")

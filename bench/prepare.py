@@ -52,7 +52,9 @@ def _cache_dir(target: str, size: int, engine: str) -> Path:
     return DATA_DIR / f"{target}-{engine.split(':', 1)[0]}-{digest}-{size}{version}"
 
 
-def prepare(target: str, size: int, engine: str, run_dir: Path, *, fresh: bool, progress: Callable[[str], None]) -> Prepared:
+def prepare(
+    target: str, size: int, engine: str, run_dir: Path, *, fresh: bool, progress: Callable[[str], None]
+) -> Prepared:
     cache = _cache_dir(target, size, engine)
     manifest = None if fresh else dataset.read_manifest(cache)
     if manifest and engine != "sqlite" and not _holds(engine, size):

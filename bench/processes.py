@@ -59,8 +59,12 @@ def rss_kib(pid: int) -> int:
 def memory_mib(pid: int) -> dict[str, float]:
     """RSS of every process of the server, summed, and of its largest process."""
     sizes = [rss_kib(p) for p in process_tree(pid)]
-    return {"total_mib": round(sum(sizes) / 1024, 1), "largest_mib": round(max(sizes, default=0) / 1024, 1),
-            "processes": len(sizes), "per_process_mib": sorted((round(s / 1024, 1) for s in sizes), reverse=True)}
+    return {
+        "total_mib": round(sum(sizes) / 1024, 1),
+        "largest_mib": round(max(sizes, default=0) / 1024, 1),
+        "processes": len(sizes),
+        "per_process_mib": sorted((round(s / 1024, 1) for s in sizes), reverse=True),
+    }
 
 
 def cpu_seconds(pid: int) -> float:
@@ -167,8 +171,9 @@ class Server:
                 pass
 
 
-def start(name: str, command: list[str], *, port: int, log_file: Path, env: dict | None = None,
-          ready_path: str = "/") -> Server:
+def start(
+    name: str, command: list[str], *, port: int, log_file: Path, env: dict | None = None, ready_path: str = "/"
+) -> Server:
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})

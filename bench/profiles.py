@@ -29,8 +29,18 @@ def py_spy() -> str:
 def record(server: Server, output: Path, seconds: float) -> subprocess.Popen:
     output.parent.mkdir(parents=True, exist_ok=True)
     command = [
-        py_spy(), "record", "--pid", str(server.pid), "--subprocesses", "--nonblocking",
-        "--format", "raw", "--duration", str(max(1, round(seconds))), "--output", str(output),
+        py_spy(),
+        "record",
+        "--pid",
+        str(server.pid),
+        "--subprocesses",
+        "--nonblocking",
+        "--format",
+        "raw",
+        "--duration",
+        str(max(1, round(seconds))),
+        "--output",
+        str(output),
     ]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

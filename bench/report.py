@@ -1,6 +1,6 @@
 """Tables of a benchmark run: per server, side by side with ratios, and the ceiling.
 
-    python -m bench.report bench/results/20261129-030000.json
+python -m bench.report bench/results/20261129-030000.json
 """
 
 from __future__ import annotations
@@ -51,7 +51,16 @@ def server_table(target: dict) -> str:
         ]
         for row in target["scenarios"]
     ]
-    header = ["scenario", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "RSS total MiB (peak)", "RSS largest process MiB (peak)"]
+    header = [
+        "scenario",
+        "req/s",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "errors",
+        "RSS total MiB (peak)",
+        "RSS largest process MiB (peak)",
+    ]
     idle = target.get("memory_at_start", {})
     note = f"RSS right after start: {idle.get('total_mib', '?')} MiB in {idle.get('processes', '?')} processes {idle.get('per_process_mib', '')}"
     return _table(header, rows) + "\n\n" + note
@@ -80,7 +89,16 @@ def comparison_table(ours: dict, original: dict) -> str:
                 _errors(other),
             ]
         )
-    header = ["scenario", "ours req/s", "original req/s", "ratio", "ours p99 ms", "original p99 ms", "ours errors", "original errors"]
+    header = [
+        "scenario",
+        "ours req/s",
+        "original req/s",
+        "ratio",
+        "ours p99 ms",
+        "original p99 ms",
+        "ours errors",
+        "original errors",
+    ]
     return _table(header, rows)
 
 
@@ -112,9 +130,12 @@ def render(result: dict) -> str:
     if "ours" in targets and "original" in targets:
         parts += ["## ours / original", comparison_table(targets["ours"], targets["original"])]
     if "ceiling" in targets:
-        parts += ["## ceiling", ceiling_line(
-            targets.get("ours", {"scenarios": []}), targets["ceiling"], options.get("wsgi_server", "granian")
-        )]
+        parts += [
+            "## ceiling",
+            ceiling_line(
+                targets.get("ours", {"scenarios": []}), targets["ceiling"], options.get("wsgi_server", "granian")
+            ),
+        ]
     return "\n\n".join(parts) + "\n"
 
 

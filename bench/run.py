@@ -124,7 +124,10 @@ def start_targets(args: argparse.Namespace, run_dir: Path, stack: ExitStack) -> 
         document = run_dir / "ceiling-document.json"
         _save_backup_document(ours.server, ours.files, document)
         server = servers.start_ceiling(
-            run_dir, document, workers=args.workers, threads=servers.threads_per_worker(args.options),
+            run_dir,
+            document,
+            workers=args.workers,
+            threads=servers.threads_per_worker(args.options),
             wsgi_server=args.wsgi_server,
         )
         stack.callback(server.stop)
@@ -150,8 +153,10 @@ def measure(targets: list[Target], args: argparse.Namespace) -> None:
             row = loadgen.run_scenario(target.server, scenario, target.files, PROJECT_ID, load, profile=profile)
             if profile:
                 say(profiles.summarize(profile))
-            say(f"{target.name:>9} {scenario:<18} {row['req_per_s']:>9,.1f} req/s  p99 {row['p99_ms']:>8.1f} ms  "
-                f"errors {row['errors']}  RSS {row['memory']['total_mib']:.0f} MiB")
+            say(
+                f"{target.name:>9} {scenario:<18} {row['req_per_s']:>9,.1f} req/s  p99 {row['p99_ms']:>8.1f} ms  "
+                f"errors {row['errors']}  RSS {row['memory']['total_mib']:.0f} MiB"
+            )
             target.result["scenarios"].append(row)
 
 
@@ -182,7 +187,17 @@ def main(argv: list[str] | None = None) -> None:
         "machine": machine(),
         "options": {
             key: getattr(args, key)
-            for key in ("size", "concurrency", "duration", "warmup", "workers", "wsgi_server", "engine", "targets", "options")
+            for key in (
+                "size",
+                "concurrency",
+                "duration",
+                "warmup",
+                "workers",
+                "wsgi_server",
+                "engine",
+                "targets",
+                "options",
+            )
         },
         "targets": {},
     }

@@ -61,10 +61,19 @@ def backup_name(number: int) -> str:
 def backup_document(number: int) -> tuple[str, dict]:
     """Backup `number` as the API stores it (see freezer_api.domain.backups.create)."""
     backup_id = uuid.uuid4().hex
-    metadata = backup_metadata(backup_name=backup_name(number), hostname=f"host{number % 250:03}.example.com",
-                               time_stamp=1_700_000_000 + number * 60, curr_backup_level=number % 8)
-    return backup_id, {"backup_id": backup_id, "project_id": PROJECT, "user_id": USER, "status": "available",
-                       "backup_metadata": metadata}
+    metadata = backup_metadata(
+        backup_name=backup_name(number),
+        hostname=f"host{number % 250:03}.example.com",
+        time_stamp=1_700_000_000 + number * 60,
+        curr_backup_level=number % 8,
+    )
+    return backup_id, {
+        "backup_id": backup_id,
+        "project_id": PROJECT,
+        "user_id": USER,
+        "status": "available",
+        "backup_metadata": metadata,
+    }
 
 
 def load(store: Store, count: int) -> float:
@@ -83,8 +92,9 @@ def load(store: Store, count: int) -> float:
 def sample_backup_ids(store: Store, count: int, wanted: int = 2000) -> list[str]:
     step = max(1, count // wanted)
     with store.engine.connect() as conn:
-        rows = conn.execute(text("SELECT backup_id FROM backups WHERE seq % :step = 0 LIMIT :wanted"),
-                            {"step": step, "wanted": wanted})
+        rows = conn.execute(
+            text("SELECT backup_id FROM backups WHERE seq % :step = 0 LIMIT :wanted"), {"step": step, "wanted": wanted}
+        )
         return [row[0] for row in rows]
 
 
@@ -178,8 +188,14 @@ def send(connection: http.client.HTTPConnection, method: str, path: str, body: b
 def summary(latencies: list[float], wall: float) -> dict:
     ordered = sorted(latencies)
     quantiles = statistics.quantiles(ordered, n=100, method="inclusive")
-    return {"requests": len(ordered), "p50": quantiles[49], "p90": quantiles[89], "p99": quantiles[98],
-            "max": ordered[-1], "throughput": len(ordered) / wall}
+    return {
+        "requests": len(ordered),
+        "p50": quantiles[49],
+        "p90": quantiles[89],
+        "p99": quantiles[98],
+        "max": ordered[-1],
+        "throughput": len(ordered) / wall,
+    }
 
 
 class Catalog:
@@ -224,33 +240,44 @@ def compare(catalogs: list[Catalog], args) -> None:
             samples = {catalog.count: ([], 0.0) for catalog in catalogs}
             for _ in range(rounds):
                 for catalog in catalogs:
-                    latencies, wall = measure(catalog.server.url, case, catalog.ids, concurrency=concurrency,
-                                              requests=args.requests // rounds)
+                    latencies, wall = measure(
+                        catalog.server.url, case, catalog.ids, concurrency=concurrency, requests=args.requests // rounds
+                    )
                     previous, seconds = samples[catalog.count]
                     samples[catalog.count] = (previous + latencies, seconds + wall)
             for catalog in catalogs:
                 figures = summary(*samples[catalog.count])
                 catalog.result["latency"][f"{case} c{concurrency}"] = figures
-                print(f"  {catalog.count:>9,} {case:6} c{concurrency:<3} p50 {figures['p50']:7.2f} ms  "
-                      f"p90 {figures['p90']:7.2f} ms  p99 {figures['p99']:7.2f} ms  "
-                      f"{figures['throughput']:7.0f} req/s", flush=True)
+                print(
+                    f"  {catalog.count:>9,} {case:6} c{concurrency:<3} p50 {figures['p50']:7.2f} ms  "
+                    f"p90 {figures['p90']:7.2f} ms  p99 {figures['p99']:7.2f} ms  "
+                    f"{figures['throughput']:7.0f} req/s",
+                    flush=True,
+                )
 
 
 def markdown(results: list[dict]) -> str:
-    lines = ["| request | concurrency | " + " | ".join(f"{r['backups']:,}: p50 / p90 / p99 ms" for r in results) + " |",
-             "| --- | --- | " + " | ".join("---" for _ in results) + " |"]
+    lines = [
+        "| request | concurrency | " + " | ".join(f"{r['backups']:,}: p50 / p90 / p99 ms" for r in results) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in results) + " |",
+    ]
     for key in results[0]["latency"]:
         case, concurrency = key.split(" c")
-        cells = [f"{r['latency'][key]['p50']:.1f} / {r['latency'][key]['p90']:.1f} / {r['latency'][key]['p99']:.1f}"
-                 for r in results]
+        cells = [
+            f"{r['latency'][key]['p50']:.1f} / {r['latency'][key]['p90']:.1f} / {r['latency'][key]['p99']:.1f}"
+            for r in results
+        ]
         lines.append(f"| {case} | {concurrency} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
-                        help="a PostgreSQL URL whose user may create databases (default: %(default)s)")
+    parser.add_argument(
+        "--server",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        help="a PostgreSQL URL whose user may create databases (default: %(default)s)",
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
     parser.add_argument("--requests", type=int, default=1000, help="measured requests per case and size")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
@@ -275,7 +302,9 @@ def main() -> None:
     print()
     print(markdown(results))
     for result in results:
-        print(f"\n-- plans at {result['backups']:,} backups (load {result['load_seconds']}s, {result['database_size']})")
+        print(
+            f"\n-- plans at {result['backups']:,} backups (load {result['load_seconds']}s, {result['database_size']})"
+        )
         for name, plan in result["plans"].items():
             print(f"[{name}]\n{plan}")
     print(f"\nresults: {out}")

@@ -36,13 +36,34 @@ DOCUMENT = {
     "user_id": "d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5",
     "user_name": "admin",
     "backup_metadata": {
-        "action": "backup", "always_level": "", "backup_media": "fs", "backup_name": "nightly-etc",
-        "client_os": "linux", "client_version": "19.0.0", "compression": "gzip", "container": "/backups/etc",
-        "curr_backup_level": 0, "engine_name": "tar", "fs_real_path": "/etc", "hostname": "host-0042",
-        "level": 0, "max_level": "", "mode": "fs", "path_to_backup": "/etc", "storage": "local",
-        "time_stamp": 1764400000, "container_segments": "", "dry_run": "", "consistency_checksum": "",
-        "vol_snap_path": "/etc", "status": "completed", "total_broken_links": 0, "total_fs_files": 1234,
-        "total_directories": 210, "backup_size_uncompressed": 10485760, "backup_size_compressed": 2097152,
+        "action": "backup",
+        "always_level": "",
+        "backup_media": "fs",
+        "backup_name": "nightly-etc",
+        "client_os": "linux",
+        "client_version": "19.0.0",
+        "compression": "gzip",
+        "container": "/backups/etc",
+        "curr_backup_level": 0,
+        "engine_name": "tar",
+        "fs_real_path": "/etc",
+        "hostname": "host-0042",
+        "level": 0,
+        "max_level": "",
+        "mode": "fs",
+        "path_to_backup": "/etc",
+        "storage": "local",
+        "time_stamp": 1764400000,
+        "container_segments": "",
+        "dry_run": "",
+        "consistency_checksum": "",
+        "vol_snap_path": "/etc",
+        "status": "completed",
+        "total_broken_links": 0,
+        "total_fs_files": 1234,
+        "total_directories": 210,
+        "backup_size_uncompressed": 10485760,
+        "backup_size_compressed": 2097152,
     },
 }
 
@@ -50,24 +71,55 @@ DOCUMENT = {
 def _commands(name: str, port: int, workers: int, threads: int, venv: Path) -> list[str]:
     address = f"127.0.0.1:{port}"
     if name == "granian":
-        return [sys.executable, "-m", "bench.ceiling", os.environ[DOCUMENT_ENV], "--port", str(port),
-                "--workers", str(workers), "--threads", str(threads)]
+        return [
+            sys.executable,
+            "-m",
+            "bench.ceiling",
+            os.environ[DOCUMENT_ENV],
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+        ]
     if name == "gunicorn-sync":
-        return [str(venv / "bin" / "gunicorn"), "--bind", address, "--workers", str(workers),
-                "--worker-class", "sync", "bench.ceiling:build_application()"]
+        return [
+            str(venv / "bin" / "gunicorn"),
+            "--bind",
+            address,
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "bench.ceiling:build_application()",
+        ]
     if name == "gunicorn-gthread":
-        return [str(venv / "bin" / "gunicorn"), "--bind", address, "--workers", str(workers),
-                "--worker-class", "gthread", "--threads", str(threads), "bench.ceiling:build_application()"]
+        return [
+            str(venv / "bin" / "gunicorn"),
+            "--bind",
+            address,
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "bench.ceiling:build_application()",
+        ]
     if name == "uwsgi":
-        return uwsgi_command(venv / "bin" / "uwsgi", port, workers=workers, threads=threads,
-                             module="bench.ceiling:application")
+        return uwsgi_command(
+            venv / "bin" / "uwsgi", port, workers=workers, threads=threads, module="bench.ceiling:application"
+        )
     raise ValueError(name)
 
 
 def _wrk(url: str, connections: int, seconds: int) -> dict:
     out = subprocess.run(
         [wrk_binary(), f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -77,9 +129,13 @@ def _wrk(url: str, connections: int, seconds: int) -> dict:
         value, unit = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
-    return {"req_s": round(rate), "p50_ms": percentile("50"), "p99_ms": percentile("99"),
-            "non_2xx": int(errors.group(1)) if errors else 0,
-            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+    return {
+        "req_s": round(rate),
+        "p50_ms": percentile("50"),
+        "p99_ms": percentile("99"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
 
 
 def main() -> None:
@@ -87,8 +143,9 @@ def main() -> None:
     parser.add_argument("--servers-venv", type=Path, required=True, help="a virtualenv with gunicorn and uwsgi")
     parser.add_argument("--servers", nargs="+", default=["granian", "gunicorn-sync", "gunicorn-gthread", "uwsgi"])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS_PER_WORKER,
-                        help="threads per worker where the server has them")
+    parser.add_argument(
+        "--threads", type=int, default=DEFAULT_THREADS_PER_WORKER, help="threads per worker where the server has them"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2)
@@ -113,8 +170,10 @@ def main() -> None:
                 server.stop()
             results[name].append(result)
             print(f"round {round_ + 1} {name}: {result}", flush=True)
-    print(f"\n{args.workers} workers, {args.threads} threads where the server has them, "
-          f"wrk -c{args.connections} -d{args.duration}s, best of {args.rounds}")
+    print(
+        f"\n{args.workers} workers, {args.threads} threads where the server has them, "
+        f"wrk -c{args.connections} -d{args.duration}s, best of {args.rounds}"
+    )
     print("| server | req/s | p50 / p99 ms |\n| --- | --- | --- |")
     for name, runs in results.items():
         best = max(runs, key=lambda r: r["req_s"])

@@ -31,8 +31,13 @@ def write_ours_config(
 ) -> Path:
     """noauth, WARNING, the database; `options` ("group.name" or "name" -> value) override or add."""
     settings = {
-        "DEFAULT": {"auth_strategy": "noauth", "bind_host": "127.0.0.1", "bind_port": str(port),
-                    "workers": str(workers), "log_level": "WARNING"},
+        "DEFAULT": {
+            "auth_strategy": "noauth",
+            "bind_host": "127.0.0.1",
+            "bind_port": str(port),
+            "workers": str(workers),
+            "log_level": "WARNING",
+        },
         "database": {"connection": database_url},
     }
     for key, value in (options or {}).items():
@@ -60,11 +65,17 @@ def start_ours(
     env = {"FREEZER_API_DATA_DIR": str(run_dir / "data")}
     if wsgi_server == "uwsgi":
         command = uwsgi_command(
-            ensure_original_venv() / "uwsgi", port, workers=workers, threads=threads_per_worker(options),
-            module="freezer_api.cmd.api:application", virtualenv=sys.prefix,
+            ensure_original_venv() / "uwsgi",
+            port,
+            workers=workers,
+            threads=threads_per_worker(options),
+            module="freezer_api.cmd.api:application",
+            virtualenv=sys.prefix,
         )
         env["FREEZER_API_CONFIG_FILES"] = str(config)
-    return processes.start("ours", command, port=port, log_file=run_dir / "ours.log", env=env, ready_path="/healthcheck")
+    return processes.start(
+        "ours", command, port=port, log_file=run_dir / "ours.log", env=env, ready_path="/healthcheck"
+    )
 
 
 def threads_per_worker(options: dict[str, str] | None) -> int:
@@ -77,9 +88,22 @@ def uwsgi_command(
 ) -> list[str]:
     """uWSGI serving `module` (module:callable) over keep-alive HTTP on 127.0.0.1, one app per worker, no request log."""
     command = [
-        str(uwsgi), "--http11-socket", f"127.0.0.1:{port}", "--pythonpath", str(REPO_DIR), "--master",
-        "--processes", str(workers), "--threads", str(threads), "--lazy-apps", "--need-app",
-        "--die-on-term", "--disable-logging", "--module", module,
+        str(uwsgi),
+        "--http11-socket",
+        f"127.0.0.1:{port}",
+        "--pythonpath",
+        str(REPO_DIR),
+        "--master",
+        "--processes",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--lazy-apps",
+        "--need-app",
+        "--die-on-term",
+        "--disable-logging",
+        "--module",
+        module,
     ]
     return command + ["--virtualenv", virtualenv] if virtualenv else command
 
@@ -184,13 +208,27 @@ def start_ceiling(
     wsgi_server: str = "granian",
 ) -> Server:
     port = processes.free_port()
-    command = [sys.executable, "-m", "bench.ceiling", str(document), "--port", str(port),
-               "--workers", str(workers), "--threads", str(threads)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.ceiling",
+        str(document),
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+    ]
     env = {}
     if wsgi_server == "uwsgi":
         command = uwsgi_command(
-            ensure_original_venv() / "uwsgi", port, workers=workers, threads=threads,
-            module="bench.ceiling:application", virtualenv=sys.prefix,
+            ensure_original_venv() / "uwsgi",
+            port,
+            workers=workers,
+            threads=threads,
+            module="bench.ceiling:application",
+            virtualenv=sys.prefix,
         )
         env[DOCUMENT_ENV] = str(document)
     return processes.start("ceiling", command, port=port, log_file=run_dir / "ceiling.log", env=env)

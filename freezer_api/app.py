@@ -41,7 +41,9 @@ def create_store(conf: cfg.ConfigOpts, *, migrate_sqlite: bool = True) -> Store:
                 f"the database schema is at {schema.current_revision(engine)}, this release needs "
                 f"{schema.head_revision()}: run 'freezer-manage db upgrade'"
             )
-    return Store(engine, read_engine=make_read_engine(engine, engine_options(conf)), max_retries=conf.database.max_retries)
+    return Store(
+        engine, read_engine=make_read_engine(engine, engine_options(conf)), max_retries=conf.database.max_retries
+    )
 
 
 def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None):

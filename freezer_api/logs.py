@@ -17,7 +17,11 @@ def logging_config(level: str = "INFO") -> dict:
         },
         "loggers": {
             "freezer_api": {"handlers": ["stderr"], "level": level, "propagate": False},
-            "_granian": {"handlers": ["stderr"], "level": "INFO" if level == "DEBUG" else "WARNING", "propagate": False},
+            "_granian": {
+                "handlers": ["stderr"],
+                "level": "INFO" if level == "DEBUG" else "WARNING",
+                "propagate": False,
+            },
             "granian.access": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         },
         "root": {"handlers": ["stderr"], "level": "WARNING"},

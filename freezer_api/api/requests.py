@@ -55,7 +55,9 @@ def _check_media_type(content_type: str | None) -> None:
         return
     media_type, parameters = falcon.parse_header(content_type)
     media_type = media_type.lower()
-    json_like = media_type in _BODY_MEDIA_TYPES or (media_type.startswith("application/") and media_type.endswith("+json"))
+    json_like = media_type in _BODY_MEDIA_TYPES or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
     if not json_like:
         raise falcon.HTTPUnsupportedMediaType(
             title="Unsupported media type",

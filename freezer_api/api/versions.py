@@ -18,7 +18,12 @@ class VersionsResource:
         root = f"{req.forwarded_scheme}://{req.forwarded_host}{req.root_path or ''}/"
         versions = [
             {"id": "v2", "status": "CURRENT", "updated": V2_UPDATED, "links": [{"href": root + "v2/", "rel": "self"}]},
-            {"id": "v1", "status": "DEPRECATED", "updated": V1_UPDATED, "links": [{"href": root + "v1/", "rel": "self"}]},
+            {
+                "id": "v1",
+                "status": "DEPRECATED",
+                "updated": V1_UPDATED,
+                "links": [{"href": root + "v1/", "rel": "self"}],
+            },
         ]
         send_json(resp, {"versions": versions}, falcon.HTTP_300)
 
@@ -40,7 +45,9 @@ V2_HOME = {
             ["project_id", "all_projects", "offset", "limit"],
             ["GET", "POST"],
         ),
-        "rel/job": _resource("/v2/{project_id}/jobs/{job_id}", ["project_id", "job_id"], ["GET", "PATCH", "POST", "DELETE"]),
+        "rel/job": _resource(
+            "/v2/{project_id}/jobs/{job_id}", ["project_id", "job_id"], ["GET", "PATCH", "POST", "DELETE"]
+        ),
         "rel/actions": _resource("/v2/{project_id}/actions/{action_id}", ["project_id", "action_id"], ["GET"]),
         "rel/sessions": _resource("/v2/{project_id}/sessions/{session_id}", ["project_id", "session_id"], ["GET"]),
     }

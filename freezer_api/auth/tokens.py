@@ -118,7 +118,9 @@ def save_entries(path: Path, entries: list[dict]) -> None:
     os.replace(temporary, path)
 
 
-def create_token(path: Path, *, project_id: str, user_id: str, roles: list[str], user_name: str | None = None) -> tuple[str, dict]:
+def create_token(
+    path: Path, *, project_id: str, user_id: str, roles: list[str], user_name: str | None = None
+) -> tuple[str, dict]:
     """Add a new random token to the file; the token (shown once) and its entry."""
     token = secrets.token_urlsafe(32)
     entry = {

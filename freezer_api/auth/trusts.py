@@ -57,7 +57,9 @@ class KeystoneTrusts:
         roles = self._delegated_roles(ctx)
         with _keystone_errors("create a trust"):
             trustee_id = self._service_user_id()
-            trust = self._find_trust(ctx, trustee_id, project_id) or self._create_trust(ctx, trustee_id, project_id, roles)
+            trust = self._find_trust(ctx, trustee_id, project_id) or self._create_trust(
+                ctx, trustee_id, project_id, roles
+            )
         return {"trust_id": trust["id"], "trustor_user_id": ctx.user_id}
 
     def release(self, ctx: RequestContext, user_credentials: dict, *, still_used: bool) -> None:
@@ -72,8 +74,12 @@ class KeystoneTrusts:
         try:
             self.delete_trust(ctx, trust_id)
         except Exception as error:  # noqa: BLE001 - logged for the operator
-            LOG.warning("trust %s of a deleted job was not deleted: %s; delete it with "
-                        "'openstack trust delete %s'", trust_id, error, trust_id)
+            LOG.warning(
+                "trust %s of a deleted job was not deleted: %s; delete it with 'openstack trust delete %s'",
+                trust_id,
+                error,
+                trust_id,
+            )
 
     def delete_trust(self, ctx: RequestContext, trust_id: str) -> None:
         """Delete the trust as the caller, else as the service user (an admin may delete any)."""
@@ -94,38 +100,54 @@ class KeystoneTrusts:
             token = (ctx.token_info or {}).get("token") or {}
             roles = [role["name"] for role in token.get("roles", []) if role.get("name")] or list(ctx.roles)
         if not roles:
-            raise Unprocessable(f"{MISSING}: no roles to delegate (the token has none and "
-                                "[centralized_scheduler] trusts_delegated_roles is empty).")
+            raise Unprocessable(
+                f"{MISSING}: no roles to delegate (the token has none and "
+                "[centralized_scheduler] trusts_delegated_roles is empty)."
+            )
         return roles
 
     def _find_trust(self, ctx: RequestContext, trustee_id: str, project_id: str) -> dict | None:
-        reply = self._as_caller(ctx, "GET", f"{self._identity()}/OS-TRUST/trusts",
-                                params={"trustor_user_id": ctx.user_id})
+        reply = self._as_caller(
+            ctx, "GET", f"{self._identity()}/OS-TRUST/trusts", params={"trustor_user_id": ctx.user_id}
+        )
         for trust in reply.json().get("trusts", []):
-            if (trust.get("trustee_user_id") == trustee_id and trust.get("project_id") == project_id
-                    and not trust.get("impersonation") and trust.get("expires_at") is None
-                    and trust.get("remaining_uses") is None):
+            if (
+                trust.get("trustee_user_id") == trustee_id
+                and trust.get("project_id") == project_id
+                and not trust.get("impersonation")
+                and trust.get("expires_at") is None
+                and trust.get("remaining_uses") is None
+            ):
                 return trust
         return None
 
     def _create_trust(self, ctx: RequestContext, trustee_id: str, project_id: str, roles: list[str]) -> dict:
-        body = {"trust": {
-            "trustor_user_id": ctx.user_id,
-            "trustee_user_id": trustee_id,
-            "project_id": project_id,
-            "impersonation": False,
-            "allow_redelegation": False,
-            "roles": [{"name": role} for role in roles],
-        }}
+        body = {
+            "trust": {
+                "trustor_user_id": ctx.user_id,
+                "trustee_user_id": trustee_id,
+                "project_id": project_id,
+                "impersonation": False,
+                "allow_redelegation": False,
+                "roles": [{"name": role} for role in roles],
+            }
+        }
         reply = self._as_caller(ctx, "POST", f"{self._identity()}/OS-TRUST/trusts", json=body)
         trust = reply.json()["trust"]
-        LOG.info("trust %s: user %s delegates %s in project %s to %s",
-                 trust["id"], ctx.user_id, ",".join(roles), project_id, trustee_id)
+        LOG.info(
+            "trust %s: user %s delegates %s in project %s to %s",
+            trust["id"],
+            ctx.user_id,
+            ",".join(roles),
+            project_id,
+            trustee_id,
+        )
         return trust
 
     def _as_caller(self, ctx: RequestContext, method: str, url: str, **kwargs):
-        return self._session.request(url, method, headers={"X-Auth-Token": ctx.auth_token},
-                                     authenticated=False, **kwargs)
+        return self._session.request(
+            url, method, headers={"X-Auth-Token": ctx.auth_token}, authenticated=False, **kwargs
+        )
 
     def _service(self):
         """The trustee's auth plugin, loaded from the auth_section (once)."""
@@ -153,8 +175,10 @@ class KeystoneTrusts:
         if self._identity_url is None:
             with _keystone_errors("find the identity service"):
                 url = self._session.get_endpoint(
-                    auth=self._service(), service_type="identity",
-                    interface=self._conf[keystone.GROUP].interface, version=(3, 0),
+                    auth=self._service(),
+                    service_type="identity",
+                    interface=self._conf[keystone.GROUP].interface,
+                    version=(3, 0),
                 )
             if not url:
                 raise Unavailable("The identity service is not in the service catalog.")

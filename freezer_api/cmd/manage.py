@@ -1,9 +1,9 @@
 """freezer-manage: database schema and static token administration.
 
-    freezer-manage [--config-file F] db upgrade | current | check
-    freezer-manage [--config-file F] token create --project P --user U [--roles r1,r2] [--user-name N]
-    freezer-manage [--config-file F] token list
-    freezer-manage [--config-file F] token revoke TOKEN_ID
+freezer-manage [--config-file F] db upgrade | current | check
+freezer-manage [--config-file F] token create --project P --user U [--roles r1,r2] [--user-name N]
+freezer-manage [--config-file F] token list
+freezer-manage [--config-file F] token revoke TOKEN_ID
 """
 
 from __future__ import annotations
@@ -79,13 +79,18 @@ def _token_action(conf: cfg.ConfigOpts, tokens, path) -> int:
     if action == "create":
         roles = [role.strip().lower() for role in conf.command.roles.split(",") if role.strip()]
         token, entry = tokens.create_token(
-            path, project_id=conf.command.project, user_id=conf.command.user, roles=roles,
+            path,
+            project_id=conf.command.project,
+            user_id=conf.command.user,
+            roles=roles,
             user_name=conf.command.user_name,
         )
         print(token)
-        print(f"token id {entry['id']}: user {entry['user_id']}, project {entry['project_id']}, "
-              f"roles {','.join(roles)} (stored hashed in {path}; this is the only time it is shown)",
-              file=sys.stderr)
+        print(
+            f"token id {entry['id']}: user {entry['user_id']}, project {entry['project_id']}, "
+            f"roles {','.join(roles)} (stored hashed in {path}; this is the only time it is shown)",
+            file=sys.stderr,
+        )
         return 0
     if action == "list":
         for entry in tokens.load_entries(path):

@@ -24,8 +24,7 @@ OPTS = [
     cfg.ListOpt(
         "trusts_delegated_roles",
         default=["member"],
-        help="Names of the roles the caller delegates to the service user. "
-        "Empty: the roles of the caller's token.",
+        help="Names of the roles the caller delegates to the service user. Empty: the roles of the caller's token.",
     ),
 ]
 

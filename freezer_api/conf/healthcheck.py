@@ -7,8 +7,7 @@ GROUP = "healthcheck"
 OPTS = [
     cfg.StrOpt(
         "disable_by_file_path",
-        help="When this file exists, /healthcheck answers 503 so that a load "
-        "balancer takes the node out of rotation.",
+        help="When this file exists, /healthcheck answers 503 so that a load balancer takes the node out of rotation.",
     ),
 ]
 

@@ -54,7 +54,9 @@ def store_job_actions(uow: UnitOfWork, ctx: RequestContext, project_id: str, ent
                     entry.setdefault(key, copy.deepcopy(value))
         if "freezer_action" not in entry:
             # Schema-valid, but it names nothing: like an unknown client (contract 0.5).
-            raise Unprocessable(f"job_actions[{index}]: no action {action_id!r} in this project; give its freezer_action.")
+            raise Unprocessable(
+                f"job_actions[{index}]: no action {action_id!r} in this project; give its freezer_action."
+            )
         if known is None or not same_definition(known["freezer_action"], entry["freezer_action"]):
             if known is not None:
                 action_id = None  # a changed definition becomes a new action
@@ -88,7 +90,9 @@ class Actions(DocumentService):
         def change(uow: UnitOfWork) -> str:
             if uow.actions.get(project_id, action_id) is not None:
                 raise Conflict(f"Action {action_id!r} already exists.")
-            uow.actions.insert(project_id, action_id, ctx.user_id, action_document(definition, action_id, project_id, ctx.user_id))
+            uow.actions.insert(
+                project_id, action_id, ctx.user_id, action_document(definition, action_id, project_id, ctx.user_id)
+            )
             return action_id
 
         return self.store.atomic(change)
@@ -115,9 +119,13 @@ class Actions(DocumentService):
         def change(uow: UnitOfWork) -> int:
             stored = uow.actions.get(project_id, action_id, for_update=True)
             if stored is None:
-                uow.actions.insert(project_id, action_id, ctx.user_id, action_document(definition, action_id, project_id, ctx.user_id))
+                uow.actions.insert(
+                    project_id, action_id, ctx.user_id, action_document(definition, action_id, project_id, ctx.user_id)
+                )
                 return 1
             # The creator stays the owner of record (D15).
-            return uow.actions.replace(stored, action_document(definition, action_id, project_id, stored.doc["user_id"]))
+            return uow.actions.replace(
+                stored, action_document(definition, action_id, project_id, stored.doc["user_id"])
+            )
 
         return self.store.atomic(change)

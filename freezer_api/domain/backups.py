@@ -37,13 +37,15 @@ class Backups(DocumentService):
         """Record validated metadata as backup `backup_id`; Conflict if the project has it."""
         metadata = dict(metadata)
         status = metadata.pop("status", DEFAULT_STATUS)
-        doc = prepare({
-            "backup_id": backup_id,
-            "project_id": project_id,
-            "user_id": ctx.user_id,
-            "status": status,
-            "backup_metadata": metadata,
-        })
+        doc = prepare(
+            {
+                "backup_id": backup_id,
+                "project_id": project_id,
+                "user_id": ctx.user_id,
+                "status": status,
+                "backup_metadata": metadata,
+            }
+        )
 
         def change(uow: UnitOfWork) -> None:
             if uow.backups.get(project_id, backup_id) is not None:

@@ -30,8 +30,12 @@ class DocumentService:
     def __init__(self, store: Store):
         self.store = store
 
-    def existing(self, uow: UnitOfWork | ReadUnit, project_id: str, doc_id: str, *, for_update: bool = False) -> StoredDocument:
-        stored = getattr(uow, self.kind).get(project_id, doc_id, for_update=for_update) if self.possible_id(doc_id) else None
+    def existing(
+        self, uow: UnitOfWork | ReadUnit, project_id: str, doc_id: str, *, for_update: bool = False
+    ) -> StoredDocument:
+        stored = (
+            getattr(uow, self.kind).get(project_id, doc_id, for_update=for_update) if self.possible_id(doc_id) else None
+        )
         if stored is None:
             raise NotFound(f"No {self.noun} with id {doc_id[:300]!r} in project {project_id!r}.")
         return stored

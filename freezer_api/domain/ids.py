@@ -34,9 +34,7 @@ def is_possible_client_id(value: str) -> bool:
 def require_valid_id(name: str, value: str) -> str:
     """The id a create-or-replace names in its path, or 400 when no document may have it."""
     if not is_possible_id(value):
-        raise BadRequest(
-            f"{name} must be 1 to {MAX_ID_LENGTH} letters, digits, underscores or dashes: {value[:80]!r}."
-        )
+        raise BadRequest(f"{name} must be 1 to {MAX_ID_LENGTH} letters, digits, underscores or dashes: {value[:80]!r}.")
     return value
 
 

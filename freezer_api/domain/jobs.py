@@ -130,7 +130,9 @@ class Jobs(DocumentService):
                 raise Conflict(f"Job {job_id!r} already exists.")
             entries = store_job_actions(uow, ctx, project_id, fields["job_actions"])
             check_client(uow, project_id, fields["client_id"], entries)
-            doc = _job_document(ctx.user_id, project_id, job_id, fields, entries, _new_schedule(fields.get("job_schedule")))
+            doc = _job_document(
+                ctx.user_id, project_id, job_id, fields, entries, _new_schedule(fields.get("job_schedule"))
+            )
             if credentials:
                 doc["user_credentials"] = credentials
             uow.jobs.insert(project_id, job_id, ctx.user_id, doc)
@@ -150,7 +152,9 @@ class Jobs(DocumentService):
             entries = store_job_actions(uow, ctx, project_id, fields["job_actions"])
             check_client(uow, project_id, fields["client_id"], entries)
             if stored is None:
-                doc = _job_document(ctx.user_id, project_id, job_id, fields, entries, _new_schedule(fields.get("job_schedule")))
+                doc = _job_document(
+                    ctx.user_id, project_id, job_id, fields, entries, _new_schedule(fields.get("job_schedule"))
+                )
                 uow.jobs.insert(project_id, job_id, ctx.user_id, doc)
                 return 1
             old = stored.doc

@@ -7,6 +7,4 @@ from freezer_api.policies import actions, backups, base, clients, jobs, sessions
 
 def list_rules():
     """Entry point for oslopolicy-sample-generator --namespace freezer-api."""
-    return list(
-        itertools.chain(base.RULES, backups.RULES, clients.RULES, jobs.RULES, actions.RULES, sessions.RULES)
-    )
+    return list(itertools.chain(base.RULES, backups.RULES, clients.RULES, jobs.RULES, actions.RULES, sessions.RULES))

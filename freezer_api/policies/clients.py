@@ -20,7 +20,5 @@ RULES = [
     ),
     operation("clients:get", ADMIN_OR_READER_OR_SERVICE, "Show one client.", ("GET", ITEM), ("GET", V1_ITEM)),
     operation("clients:update", ADMIN_OR_OWNER, "Update a client registration (v1 only).", ("PATCH", V1_ITEM)),
-    operation(
-        "clients:delete", ADMIN_OR_OWNER, "Delete a client registration.", ("DELETE", ITEM), ("DELETE", V1_ITEM)
-    ),
+    operation("clients:delete", ADMIN_OR_OWNER, "Delete a client registration.", ("DELETE", ITEM), ("DELETE", V1_ITEM)),
 ]

@@ -4,7 +4,9 @@ COLLECTION = "/v2/{project_id}/jobs"
 ITEM = "/v2/{project_id}/jobs/{job_id}"
 
 RULES = [
-    operation("jobs:create", ADMIN_OR_OWNER, "Create a job, or replace one by id.", ("POST", COLLECTION), ("POST", ITEM)),
+    operation(
+        "jobs:create", ADMIN_OR_OWNER, "Create a job, or replace one by id.", ("POST", COLLECTION), ("POST", ITEM)
+    ),
     operation("jobs:get_all", ADMIN_OR_READER_OR_SERVICE, "List and search jobs.", ("GET", COLLECTION)),
     operation(
         "jobs:get_all_projects",

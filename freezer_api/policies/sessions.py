@@ -12,5 +12,7 @@ RULES = [
     operation("sessions:delete", ADMIN_OR_OWNER, "Delete a session.", ("DELETE", ITEM)),
     operation("sessions:action:create", ADMIN_OR_OWNER, "Start or end a session run.", ("POST", ITEM + "/action")),
     operation("sessions:job:add", ADMIN_OR_OWNER, "Add a job to a session.", ("PUT", ITEM + "/jobs/{job_id}")),
-    operation("sessions:job:remove", ADMIN_OR_OWNER, "Remove a job from a session.", ("DELETE", ITEM + "/jobs/{job_id}")),
+    operation(
+        "sessions:job:remove", ADMIN_OR_OWNER, "Remove a job from a session.", ("DELETE", ITEM + "/jobs/{job_id}")
+    ),
 ]

@@ -200,7 +200,9 @@ class DocumentRepository:
         finally:
             cursor.close()
 
-    def _row(self, project_id: str, doc_id: str, user_id: str, encoded: Prepared, attributes: dict | None) -> dict[str, Any]:
+    def _row(
+        self, project_id: str, doc_id: str, user_id: str, encoded: Prepared, attributes: dict | None
+    ) -> dict[str, Any]:
         row: dict[str, Any] = {
             "v_project_id": project_id,
             f"v_{self.t.id_column}": doc_id,

@@ -44,9 +44,7 @@ def parse_database_url(url: str) -> URL:
     if backend in _DRIVERS and "+" not in parsed.drivername:
         parsed = parsed.set(drivername=f"{backend}+{_DRIVERS[backend][0]}")
     elif backend in _DRIVERS and driver != _DRIVERS[backend][0]:
-        raise UnusableDriver(
-            f"unsupported driver {parsed.drivername!r}: use {backend}+{_DRIVERS[backend][0]}://..."
-        )
+        raise UnusableDriver(f"unsupported driver {parsed.drivername!r}: use {backend}+{_DRIVERS[backend][0]}://...")
     return parsed
 
 

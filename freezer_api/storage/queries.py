@@ -195,7 +195,9 @@ class Queries:
         marker = self.tables.table.alias("marker")
         return (
             select(marker.c.seq)
-            .where(marker.c.project_id == bindparam("project_id"), marker.c[self.tables.id_column] == bindparam("marker"))
+            .where(
+                marker.c.project_id == bindparam("project_id"), marker.c[self.tables.id_column] == bindparam("marker")
+            )
             .scalar_subquery()
         )
 

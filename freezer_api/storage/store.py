@@ -127,5 +127,3 @@ class Store:
             raise
         finally:
             connection.close()
-
-

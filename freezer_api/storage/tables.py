@@ -66,6 +66,7 @@ class TermText(TypeDecorator):
             return value.decode()
         return value
 
+
 # JSON documents can exceed MySQL's 64 KiB TEXT.
 DocumentText = Text().with_variant(mysql.LONGTEXT(charset="utf8mb4", collation="utf8mb4_bin"), *_MYSQL)
 Seq = BigInteger().with_variant(Integer(), "sqlite")

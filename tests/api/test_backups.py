@@ -175,11 +175,24 @@ def test_patch_merges_metadata_shallowly_and_sets_status(api, project):
 def agent_report(backup_id: str, **overrides) -> dict:
     """The flat body freezer-scheduler 19.0.0 PATCHes: the agent's metadata plus backup_id and job_id."""
     report = {
-        "backup_id": backup_id, "job_id": "7c1d0f3e9b2a4c5d8e6f1a2b3c4d5e6f",
-        "action": "backup", "mode": "fs", "backup_media": "fs", "storage": "local", "engine_name": "tar",
-        "container": "/var/lib/freezer/backups", "hostname": "db01", "backup_name": "etc",
-        "path_to_backup": "/etc", "time_stamp": 1767229300, "curr_backup_level": 0, "compression": "gzip",
-        "client_os": "linux", "client_version": "19.0.0", "max_level": "", "always_level": "",
+        "backup_id": backup_id,
+        "job_id": "7c1d0f3e9b2a4c5d8e6f1a2b3c4d5e6f",
+        "action": "backup",
+        "mode": "fs",
+        "backup_media": "fs",
+        "storage": "local",
+        "engine_name": "tar",
+        "container": "/var/lib/freezer/backups",
+        "hostname": "db01",
+        "backup_name": "etc",
+        "path_to_backup": "/etc",
+        "time_stamp": 1767229300,
+        "curr_backup_level": 0,
+        "compression": "gzip",
+        "client_os": "linux",
+        "client_version": "19.0.0",
+        "max_level": "",
+        "always_level": "",
     }
     return {**report, **overrides}
 

@@ -183,7 +183,9 @@ def test_huge_backup_time_stamps_are_stored_but_never_bound_a_search(api, projec
     assert [b["backup_metadata"]["backup_name"] for b in found] == ["normal"]
 
 
-@pytest.mark.parametrize("bound", [2**53, 2**70, -(2**63) - 1, 1e300, "99999999999999999999", "1e5", True, [1], {"a": 1}])
+@pytest.mark.parametrize(
+    "bound", [2**53, 2**70, -(2**63) - 1, 1e300, "99999999999999999999", "1e5", True, [1], {"a": 1}]
+)
 def test_time_bounds_out_of_range_or_of_the_wrong_type_are_400(api, project, bound):
     # json, not orjson: the test must be able to send integers beyond 64 bits.
     raw = json.dumps({"time_after": bound}).encode()
@@ -203,8 +205,18 @@ def test_session_tags_out_of_range_are_400(api, project, tag):
 
 @pytest.mark.parametrize(
     "search",
-    [[], "status", 1, True, {"match": {"a": 1}}, {"match": "x"}, {"match": [1]}, {"match": [[{"a": 1}]]},
-     {"match_not": [None]}, {"match_not": {"status": "completed"}}],
+    [
+        [],
+        "status",
+        1,
+        True,
+        {"match": {"a": 1}},
+        {"match": "x"},
+        {"match": [1]},
+        {"match": [[{"a": 1}]]},
+        {"match_not": [None]},
+        {"match_not": {"status": "completed"}},
+    ],
 )
 def test_malformed_searches_are_400(api, project, search):
     for kind in ("backups", "clients", "jobs", "actions", "sessions"):
@@ -231,8 +243,18 @@ def test_free_text_that_decodes_to_nested_json_is_text(api, project):
 
 @pytest.mark.parametrize(
     "params",
-    [{"offset": 2**63}, {"offset": "99999999999999999999999"}, {"limit": 2**63}, {"limit": "+5"}, {"limit": " 5"},
-     {"limit": "1_0"}, {"offset": "\u0665"}, {"limit": "0x10"}, {"all_projects": "TRUE"}, {"all_projects": " yes"}],
+    [
+        {"offset": 2**63},
+        {"offset": "99999999999999999999999"},
+        {"limit": 2**63},
+        {"limit": "+5"},
+        {"limit": " 5"},
+        {"limit": "1_0"},
+        {"offset": "\u0665"},
+        {"limit": "0x10"},
+        {"all_projects": "TRUE"},
+        {"all_projects": " yes"},
+    ],
 )
 def test_paging_parameters_are_exact_integers_within_64_bits(api, project, params):
     reply = api.get(f"/v2/{project}/jobs", params=params)
@@ -271,8 +293,11 @@ def test_impossible_document_ids_are_404_on_lookup_and_400_on_create_or_replace(
         reply = api.request(method, path, body) if body is not None else api.request(method, path)
         assert reply.status == 404, (method, path, reply)
         assert reply.json()["title"] == "Not Found"
-    for kind, body in (("jobs", job(client["client_id"])), ("actions", {"freezer_action": freezer_action()}),
-                       ("sessions", session())):
+    for kind, body in (
+        ("jobs", job(client["client_id"])),
+        ("actions", {"freezer_action": freezer_action()}),
+        ("sessions", session()),
+    ):
         assert_json_error(api.post(f"/v2/{project}/{kind}/{bad_id}", body), 400, "must be 1 to 255")
     assert api.get(f"/v2/{project}/sessions/{session_id}").json()["_version"] == 1
     assert api.get(f"/v2/{project}/jobs/{job_id}").json()["_version"] == 1
@@ -288,8 +313,17 @@ def test_backups_are_looked_up_by_any_storable_id(api, project):
 # -- media types ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("content_type", ["text/html", "multipart/form-data; boundary=x", "application/xml",
-                                          "text/plain", "application/octet-stream", "application/json; charset=latin-1"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/html",
+        "multipart/form-data; boundary=x",
+        "application/xml",
+        "text/plain",
+        "application/octet-stream",
+        "application/json; charset=latin-1",
+    ],
+)
 def test_bodies_declared_as_something_else_than_json_are_415(api, project, content_type):
     body = orjson.dumps(backup_metadata())
     reply = api.post(backups_path(project), body=body, headers={"Content-Type": content_type})
@@ -301,8 +335,16 @@ def test_bodies_declared_as_something_else_than_json_are_415(api, project, conte
     assert backups_of(api, project) == []
 
 
-@pytest.mark.parametrize("content_type", [None, "application/json", "Application/JSON; charset=UTF-8",
-                                          "application/x-www-form-urlencoded", "application/merge-patch+json"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "application/json",
+        "Application/JSON; charset=UTF-8",
+        "application/x-www-form-urlencoded",
+        "application/merge-patch+json",
+    ],
+)
 def test_json_bodies_without_or_with_a_json_like_content_type_are_read(api, project, content_type):
     headers = {"Content-Type": content_type} if content_type else {}
     reply = api.post(backups_path(project), body=orjson.dumps(backup_metadata()), headers=headers)
@@ -337,8 +379,12 @@ def test_wrong_types_are_400_and_write_nothing(api, project, kind, body):
 
 @pytest.mark.parametrize("body", [[], "text", 1, True, [{"container": "c"}]])
 def test_non_object_bodies_are_400(api, project, body):
-    for method, path in (("POST", backups_path(project)), ("POST", f"/v2/{project}/jobs"),
-                         ("PATCH", f"/v2/{project}/sessions/s"), ("POST", f"/v2/{project}/jobs/j/event")):
+    for method, path in (
+        ("POST", backups_path(project)),
+        ("POST", f"/v2/{project}/jobs"),
+        ("PATCH", f"/v2/{project}/sessions/s"),
+        ("POST", f"/v2/{project}/jobs/j/event"),
+    ):
         assert_json_error(api.request(method, path, body), 400)
 
 
@@ -365,7 +411,8 @@ def test_a_rejected_patch_changes_nothing(api, project, raw):
     paths = [
         f"/v2/{project}/jobs/" + api.post(f"/v2/{project}/jobs", job(client["client_id"])).json()["job_id"],
         f"/v2/{project}/sessions/" + api.post(f"/v2/{project}/sessions", session()).json()["session_id"],
-        f"/v2/{project}/actions/" + api.post(f"/v2/{project}/actions", {"freezer_action": freezer_action()}).json()["action_id"],
+        f"/v2/{project}/actions/"
+        + api.post(f"/v2/{project}/actions", {"freezer_action": freezer_action()}).json()["action_id"],
         f"{backups_path(project)}/" + api.post(backups_path(project), backup_metadata()).json()["backup_id"],
     ]
     for path in paths:
@@ -384,8 +431,13 @@ def _chunked(url: str, method: str, path: str, chunks: list[bytes], token: str) 
     address = urlsplit(url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
     try:
-        connection.request(method, path, body=iter(chunks), encode_chunked=True,
-                           headers={"X-Auth-Token": token, "Content-Type": "application/json"})
+        connection.request(
+            method,
+            path,
+            body=iter(chunks),
+            encode_chunked=True,
+            headers={"X-Auth-Token": token, "Content-Type": "application/json"},
+        )
         response = connection.getresponse()
         return response.status, response.read()
     finally:

@@ -218,8 +218,14 @@ def test_valid_schedules_are_accepted(api, project, client_id):
         {"schedule_date": "2026-03-01T10:00:00"},
         {"schedule_interval": "continuous"},
         {"schedule_interval": "12  hours", "schedule_end_date": "2027-01-01T00:00:00.5+02:00"},
-        {"schedule_year": "2026", "schedule_month": "1-6, 9-12", "schedule_day_of_week": "mon, wed, fri",
-         "schedule_hour": "03", "schedule_minute": "0", "schedule_second": "0"},
+        {
+            "schedule_year": "2026",
+            "schedule_month": "1-6, 9-12",
+            "schedule_day_of_week": "mon, wed, fri",
+            "schedule_hour": "03",
+            "schedule_minute": "0",
+            "schedule_second": "0",
+        },
         {},
     ]
     for schedule in schedules:
@@ -257,8 +263,14 @@ def test_patch_takes_the_schedulers_whole_schedule_back(api, project, client_id)
 def test_patch_ignores_ownership_and_identity_fields(api, project, client_id):
     job_id = create(api, project, job(client_id))
     other = api.with_headers(**{"X-User-Id": "someone-else"})
-    body = {"project_id": "elsewhere", "user_id": "mallory", "job_id": "renamed", "_version": 99,
-            "user_credentials": {"trust_id": "t", "trustor_user_id": "u"}, "description": "ok"}
+    body = {
+        "project_id": "elsewhere",
+        "user_id": "mallory",
+        "job_id": "renamed",
+        "_version": 99,
+        "user_credentials": {"trust_id": "t", "trustor_user_id": "u"},
+        "description": "ok",
+    }
     assert other.patch(f"{jobs_path(project)}/{job_id}", body).status == 200
     doc = api.get(f"{jobs_path(project)}/{job_id}").json()
     assert doc["project_id"] == project and doc["user_id"] == "user-1" and doc["job_id"] == job_id
@@ -346,7 +358,9 @@ def test_replace_keeps_the_creator(api, project, client_id):
 def test_events_set_the_schedule_once(api, project, client_id):
     job_id = create(api, project, job(client_id))
     event_path = f"{jobs_path(project)}/{job_id}/event"
-    api.patch(f"{jobs_path(project)}/{job_id}", {"job_schedule": {"status": "completed", "result": "fail", "event": ""}})
+    api.patch(
+        f"{jobs_path(project)}/{job_id}", {"job_schedule": {"status": "completed", "result": "fail", "event": ""}}
+    )
 
     reply = api.post(event_path, {"start": None})
     assert reply.status == 202

@@ -32,12 +32,7 @@ def served_operations(app) -> set[tuple[str, str]]:
 
 def documented_operations(document: dict) -> set[tuple[str, str]]:
     methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-    return {
-        (method.upper(), path)
-        for path, item in document["paths"].items()
-        for method in item
-        if method in methods
-    }
+    return {(method.upper(), path) for path, item in document["paths"].items() for method in item if method in methods}
 
 
 def test_the_document_is_valid_openapi_3_1():
@@ -71,7 +66,12 @@ def test_an_undocumented_route_would_be_noticed(tmp_path):
 
 
 def test_operation_ids_are_unique():
-    ids = [op["operationId"] for item in build_document()["paths"].values() for key, op in item.items() if key != "parameters"]
+    ids = [
+        op["operationId"]
+        for item in build_document()["paths"].values()
+        for key, op in item.items()
+        if key != "parameters"
+    ]
     assert len(ids) == len(set(ids))
 
 
@@ -86,8 +86,9 @@ def test_request_bodies_are_the_schemas_the_server_validates_with():
     assert create["properties"]["job_schedule"] == {"$ref": "#/components/schemas/JobSchedule"}
     assert schemas["JobSchedule"]["properties"]["schedule_interval"] == jobs.SCHEDULE["properties"]["schedule_interval"]
     assert schemas["SessionCreate"]["properties"]["schedule"] == {"$ref": "#/components/schemas/JobSchedule"}
-    assert schemas["SessionStart"] == orjson.loads(orjson.dumps(sessions.START).replace(
-        orjson.dumps(common.ID), b'{"$ref":"#/components/schemas/Id"}'))
+    assert schemas["SessionStart"] == orjson.loads(
+        orjson.dumps(sessions.START).replace(orjson.dumps(common.ID), b'{"$ref":"#/components/schemas/Id"}')
+    )
     body = document["paths"]["/v2/{project_id}/jobs"]["post"]["requestBody"]
     assert body["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/JobCreate"}
 
@@ -113,7 +114,13 @@ def test_every_authenticated_operation_documents_401_and_public_ones_need_no_tok
         "name": "X-Auth-Token",
         "description": document["components"]["securitySchemes"]["token"]["description"],
     }
-    public = {("GET", "/"), ("GET", "/healthcheck"), ("HEAD", "/healthcheck"), ("GET", "/openapi.json"), ("GET", "/docs")}
+    public = {
+        ("GET", "/"),
+        ("GET", "/healthcheck"),
+        ("HEAD", "/healthcheck"),
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+    }
     for path, item in document["paths"].items():
         for method, operation in item.items():
             if method == "parameters":

@@ -37,8 +37,13 @@ STATEFUL_SCENARIOS = int(os.environ.get("FREEZER_FUZZ_SCENARIOS", "20"))
 # nowhere), 409 (taken), 422 (the job's client or action does not exist).
 _STATE_DEPENDENT = ["2xx", "3xx", "401", "403", "404", "409", "422"]
 _RULES_BEYOND_SCHEMAS = [
-    "v2_post_session_action", "v1_post_session_action",
-    "v1_list_backups", "v1_create_backup", "v1_update_backup", "v1_replace_backup", "v1_update_client",
+    "v2_post_session_action",
+    "v1_post_session_action",
+    "v1_list_backups",
+    "v1_create_backup",
+    "v1_update_backup",
+    "v1_replace_backup",
+    "v1_update_client",
 ]
 
 CONFIG = f"""

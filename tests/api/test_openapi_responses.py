@@ -55,24 +55,52 @@ def test_a_whole_workflow_answers_as_published(sqlite_server, published):
     session_id = call("POST", "/v2/{project_id}/sessions", session()).json()["session_id"]
     for member in (job_id, chosen):
         call("PUT", "/v2/{project_id}/sessions/{session_id}/jobs/{job_id}", session_id=session_id, job_id=member)
-    call("POST", "/v2/{project_id}/sessions/{session_id}/action", {"start": {"job_id": job_id, "current_tag": 0}},
-         session_id=session_id)
-    call("POST", "/v2/{project_id}/sessions/{session_id}/action",
-         {"end": {"job_id": job_id, "current_tag": 1, "result": "success"}}, session_id=session_id)
+    call(
+        "POST",
+        "/v2/{project_id}/sessions/{session_id}/action",
+        {"start": {"job_id": job_id, "current_tag": 0}},
+        session_id=session_id,
+    )
+    call(
+        "POST",
+        "/v2/{project_id}/sessions/{session_id}/action",
+        {"end": {"job_id": job_id, "current_tag": 1, "result": "success"}},
+        session_id=session_id,
+    )
     stored = call("GET", "/v2/{project_id}/jobs/{job_id}", job_id=job_id).json()
     schedule = dict(stored["job_schedule"], status="running", current_pid=4242, time_started=1767229200)
-    call("PATCH", "/v2/{project_id}/jobs/{job_id}",
-         {"job_schedule": schedule, "session_id": session_id, "session_tag": 1}, job_id=job_id)
-    call("PATCH", "/v2/{project_id}/sessions/{session_id}", {"description": None, "last_start": ""},
-         session_id=session_id)
+    call(
+        "PATCH",
+        "/v2/{project_id}/jobs/{job_id}",
+        {"job_schedule": schedule, "session_id": session_id, "session_tag": 1},
+        job_id=job_id,
+    )
+    call(
+        "PATCH",
+        "/v2/{project_id}/sessions/{session_id}",
+        {"description": None, "last_start": ""},
+        session_id=session_id,
+    )
     action_id = call("POST", "/v2/{project_id}/actions", {"freezer_action": freezer_action()}).json()["action_id"]
-    call("PATCH", "/v2/{project_id}/actions/{action_id}", {"freezer_action": {"backup_name": "renamed"}},
-         action_id=action_id)
-    call("PUT", "/v2/{project_id}/actions/{action_id}", {"freezer_action": freezer_action(), "mandatory": True},
-         action_id=action_id)
+    call(
+        "PATCH",
+        "/v2/{project_id}/actions/{action_id}",
+        {"freezer_action": {"backup_name": "renamed"}},
+        action_id=action_id,
+    )
+    call(
+        "PUT",
+        "/v2/{project_id}/actions/{action_id}",
+        {"freezer_action": freezer_action(), "mandatory": True},
+        action_id=action_id,
+    )
     backup_id = call("POST", "/v2/{project_id}/backups", backup_metadata(status="creating")).json()["backup_id"]
-    call("PATCH", "/v2/{project_id}/backups/{backup_id}", {"status": "available", "backup_metadata": {"size": 7}},
-         backup_id=backup_id)
+    call(
+        "PATCH",
+        "/v2/{project_id}/backups/{backup_id}",
+        {"status": "available", "backup_metadata": {"size": 7}},
+        backup_id=backup_id,
+    )
     for kind, id_name, doc_id in (
         ("backups", "backup_id", backup_id),
         ("clients", "client_id", client["client_id"]),
@@ -90,5 +118,8 @@ def test_a_whole_workflow_answers_as_published(sqlite_server, published):
     call("GET", "/")
     call("GET", "/v2")
     # Every answer above was validated; the run covered these outcomes.
-    assert {"POST /v2/{project_id}/jobs/{job_id}/event 202", "GET /v2/{project_id}/jobs/{job_id} 404",
-            "PATCH /v2/{project_id}/backups/{backup_id} 200"} <= set(call.seen)
+    assert {
+        "POST /v2/{project_id}/jobs/{job_id}/event 202",
+        "GET /v2/{project_id}/jobs/{job_id} 404",
+        "PATCH /v2/{project_id}/backups/{backup_id} 200",
+    } <= set(call.seen)

@@ -29,7 +29,9 @@ def test_policy_file_overrides_and_later_changes_apply_without_restart(tmp_path)
 
         policy_file.write_text('"backups:get_all": "role:admin"\n"backups:create": "!"\n')
         _until_every_worker_answers(member, listing, 403)
-        assert admin.post("/v2/project-a/backups", {"container": "c", "backup_name": "b", "hostname": "h"}).status == 403
+        assert (
+            admin.post("/v2/project-a/backups", {"container": "c", "backup_name": "b", "hostname": "h"}).status == 403
+        )
     finally:
         server.stop()
 

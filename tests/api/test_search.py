@@ -10,14 +10,26 @@ def catalog(api, project):
     """Four backups of one project; returns (path, {name: backup_id})."""
     path = f"/v2/{project}/backups"
     docs = {
-        "etc": backup_metadata(backup_name="etc", storage="swift", time_stamp=1000, curr_backup_level=0,
-                               nested={"deep": {"owner": "Alice"}}, tags=["gold", "weekly"]),
-        "var": backup_metadata(backup_name="var", storage="local", time_stamp=2000, curr_backup_level=1,
-                               nested={"deep": {"owner": "bob"}}, tags=["silver"]),
-        "home": backup_metadata(backup_name="home", storage="local", time_stamp="3000", curr_backup_level=1.0,
-                                encrypted=True),
-        "srv": backup_metadata(backup_name="srv", storage="s3", time_stamp=4000, curr_backup_level="1",
-                               status="error"),
+        "etc": backup_metadata(
+            backup_name="etc",
+            storage="swift",
+            time_stamp=1000,
+            curr_backup_level=0,
+            nested={"deep": {"owner": "Alice"}},
+            tags=["gold", "weekly"],
+        ),
+        "var": backup_metadata(
+            backup_name="var",
+            storage="local",
+            time_stamp=2000,
+            curr_backup_level=1,
+            nested={"deep": {"owner": "bob"}},
+            tags=["silver"],
+        ),
+        "home": backup_metadata(
+            backup_name="home", storage="local", time_stamp="3000", curr_backup_level=1.0, encrypted=True
+        ),
+        "srv": backup_metadata(backup_name="srv", storage="s3", time_stamp=4000, curr_backup_level="1", status="error"),
     }
     ids = {}
     for name, doc in docs.items():

@@ -67,13 +67,16 @@ def test_patch_merges_jobs_replaces_schedule_and_keeps_the_rest(api, project):
     session_id = create(api, project)
     path = f"{sessions_path(project)}/{session_id}"
     api.patch(path, {"jobs": {"j1": {"client_id": "c1", "status": "", "result": ""}}})
-    reply = api.patch(path, {
-        "jobs": {"j2": {"client_id": "c2"}},
-        "schedule": {"schedule_date": "2026-05-01T00:00:00"},
-        "last_start": "",
-        "project_id": "elsewhere",
-        "user_id": "mallory",
-    })
+    reply = api.patch(
+        path,
+        {
+            "jobs": {"j2": {"client_id": "c2"}},
+            "schedule": {"schedule_date": "2026-05-01T00:00:00"},
+            "last_start": "",
+            "project_id": "elsewhere",
+            "user_id": "mallory",
+        },
+    )
     assert reply.status == 200
     assert reply.json() == {"session_id": session_id, "version": 3}
     doc = api.get(path).json()
@@ -110,7 +113,13 @@ def test_adding_a_job_copies_its_state_and_gives_it_the_session_schedule(api, pr
     api.patch(f"/v2/{project}/jobs/{job_id}", {"job_schedule": {"status": "scheduled", "time_started": 100}})
     assert api.put(f"{sessions_path(project)}/{session_id}/jobs/{job_id}").status == 204
     member = api.get(f"{sessions_path(project)}/{session_id}").json()["jobs"][job_id]
-    assert member == {"client_id": client_id, "status": "scheduled", "result": "", "time_started": 100, "time_ended": ""}
+    assert member == {
+        "client_id": client_id,
+        "status": "scheduled",
+        "result": "",
+        "time_started": 100,
+        "time_ended": "",
+    }
     job_doc = api.get(f"/v2/{project}/jobs/{job_id}").json()
     assert job_doc["session_id"] == session_id and job_doc["session_tag"] == 5
     assert job_doc["job_schedule"] == session()["schedule"]
@@ -210,10 +219,14 @@ def test_first_start_opens_a_run_and_late_members_join_it(api, project, client_i
 
     # A member still holding the old tag, inside the hold-off window: joins.
     assert action(api, project, session_id, "start", job_id=second, current_tag="0").json() == {
-        "result": "success", "session_tag": 1}
+        "result": "success",
+        "session_tag": 1,
+    }
     # A member already holding the new tag, inside the window: hold-off.
     assert action(api, project, session_id, "start", job_id=first, current_tag=1).json() == {
-        "result": "hold-off", "session_tag": 1}
+        "result": "hold-off",
+        "session_tag": 1,
+    }
     doc = api.get(f"{sessions_path(project)}/{session_id}").json()
     assert {j["status"] for j in doc["jobs"].values()} == {"running"}
 
@@ -224,9 +237,13 @@ def test_a_stale_tag_after_the_window_is_out_of_sync(api, project, client_id):
     job_id = new_job(api, project, client_id)
     api.put(f"{sessions_path(project)}/{session_id}/jobs/{job_id}")
     assert action(api, project, session_id, "start", job_id=job_id, current_tag=2).json() == {
-        "result": "out-of-sync", "session_tag": 3}
+        "result": "out-of-sync",
+        "session_tag": 3,
+    }
     assert action(api, project, session_id, "start", job_id=job_id, current_tag=3).json() == {
-        "result": "success", "session_tag": 4}
+        "result": "success",
+        "session_tag": 4,
+    }
 
 
 def test_a_tag_higher_than_the_sessions_is_400(api, project, client_id):

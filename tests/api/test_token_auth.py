@@ -76,9 +76,24 @@ def test_tokens_file_changes_take_effect_without_restart(tmp_path):
     try:
         tokens_file = directory / "tokens.json"
         result = subprocess.run(
-            [sys.executable, "-m", "freezer_api.cmd.manage", "--config-file", str(server.config_file),
-             "token", "create", "--project", "project-z", "--user", "zed", "--roles", "member"],
-            capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                "-m",
+                "freezer_api.cmd.manage",
+                "--config-file",
+                str(server.config_file),
+                "token",
+                "create",
+                "--project",
+                "project-z",
+                "--user",
+                "zed",
+                "--roles",
+                "member",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         token = result.stdout.strip()
         stored = orjson.loads(tokens_file.read_bytes())
@@ -88,9 +103,19 @@ def test_tokens_file_changes_take_effect_without_restart(tmp_path):
         _eventually_status(caller, "/v2/project-z/backups", 200)
         token_id = next(e["id"] for e in stored if e.get("user_id") == "zed")
         subprocess.run(
-            [sys.executable, "-m", "freezer_api.cmd.manage", "--config-file", str(server.config_file),
-             "token", "revoke", token_id],
-            capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                "-m",
+                "freezer_api.cmd.manage",
+                "--config-file",
+                str(server.config_file),
+                "token",
+                "revoke",
+                token_id,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         _eventually_status(caller, "/v2/project-z/backups", 401)
     finally:
@@ -116,9 +141,21 @@ def test_first_start_creates_an_admin_token_and_prints_it_once(tmp_path):
     env = {**os.environ, "FREEZER_API_DATA_DIR": str(env_dir)}
     env.pop("FREEZER_API_CONFIG_FILES", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", "/dev/null", "--bind-port", str(port),
-         "--workers", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
+        [
+            sys.executable,
+            "-m",
+            "freezer_api.cmd.api",
+            "--config-file",
+            "/dev/null",
+            "--bind-port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        text=True,
     )
     try:
         lines = []
@@ -142,10 +179,14 @@ def test_first_start_creates_an_admin_token_and_prints_it_once(tmp_path):
 
 def test_noauth_refuses_a_public_bind_address(tmp_path):
     config = tmp_path / "noauth.conf"
-    config.write_text(f"[DEFAULT]\nauth_strategy = noauth\n[database]\nconnection = sqlite:///{tmp_path / 'x.sqlite'}\n")
+    config.write_text(
+        f"[DEFAULT]\nauth_strategy = noauth\n[database]\nconnection = sqlite:///{tmp_path / 'x.sqlite'}\n"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", str(config), "--bind-host", "0.0.0.0"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "allow_insecure_noauth" in result.stderr

@@ -12,13 +12,19 @@ from tests.support.server import free_port, start_server
 
 
 def manage(config, *args):
-    return subprocess.run([sys.executable, "-m", "freezer_api.cmd.manage", "--config-file", str(config), *args],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "freezer_api.cmd.manage", "--config-file", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def _config(tmp_path, tokens_file):
     config = tmp_path / "freezer-api.conf"
-    config.write_text(f"[database]\nconnection = sqlite:///{tmp_path / 'db.sqlite'}\n[token_auth]\ntokens_file = {tokens_file}\n")
+    config.write_text(
+        f"[database]\nconnection = sqlite:///{tmp_path / 'db.sqlite'}\n[token_auth]\ntokens_file = {tokens_file}\n"
+    )
     return config
 
 
@@ -42,7 +48,9 @@ def test_token_create_writes_a_private_file_with_hashes_only(tmp_path):
 def test_list_names_every_entry_so_that_revoke_finds_it(tmp_path):
     tokens_file = tmp_path / "tokens.json"
     # Written by an operator: a plain token and no id.
-    tokens_file.write_bytes(orjson.dumps([{"token": "plain-secret", "user_id": "u", "project_id": "p", "roles": ["member"]}]))
+    tokens_file.write_bytes(
+        orjson.dumps([{"token": "plain-secret", "user_id": "u", "project_id": "p", "roles": ["member"]}])
+    )
     config = _config(tmp_path, tokens_file)
     listed = manage(config, "token", "list")
     assert listed.returncode == 0 and "plain-secret" not in listed.stdout
@@ -57,10 +65,12 @@ def test_a_broken_tokens_file_is_named_at_start_up_and_by_freezer_manage(tmp_pat
     tokens_file = tmp_path / "tokens.json"
     config = _config(tmp_path, tokens_file)
     for content, reason in (
-        (b"[{\"token\": ", "is not valid JSON"),
-        (b"{\"token\": \"t\"}", "must hold a JSON list"),
-        (orjson.dumps([{"token": "t", "user_id": "u", "project_id": "p"}, {"token": "t2", "project_id": "p"}]),
-         "token 2 (user None): needs 'user_id'"),
+        (b'[{"token": ', "is not valid JSON"),
+        (b'{"token": "t"}', "must hold a JSON list"),
+        (
+            orjson.dumps([{"token": "t", "user_id": "u", "project_id": "p"}, {"token": "t2", "project_id": "p"}]),
+            "token 2 (user None): needs 'user_id'",
+        ),
         (orjson.dumps([{"token_sha256": "abc", "user_id": "u", "project_id": "p"}]), "64 hexadecimal digits"),
         (orjson.dumps([{"token": "t", "user_id": "u", "project_id": "p", "roles": [1]}]), "list of role names"),
     ):
@@ -70,7 +80,10 @@ def test_a_broken_tokens_file_is_named_at_start_up_and_by_freezer_manage(tmp_pat
     # The server checks the same way before it starts any worker.
     started = subprocess.run(
         [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", str(config), "--bind-port", str(free_port())],
-        capture_output=True, text=True, timeout=60, env={**os.environ, "FREEZER_API_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "FREEZER_API_DATA_DIR": str(tmp_path)},
     )
     assert started.returncode != 0
     assert f"cannot use the static tokens: {tokens_file}" in started.stderr and reason in started.stderr
@@ -80,8 +93,9 @@ def test_a_broken_tokens_file_is_named_at_start_up_and_by_freezer_manage(tmp_pat
 def test_a_tokens_file_others_can_read_is_reported(tmp_path):
     directory = tmp_path / "server"
     directory.mkdir()
-    server = start_server(directory, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", workers=1,
-                          tokens_file_mode=0o644)
+    server = start_server(
+        directory, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", workers=1, tokens_file_mode=0o644
+    )
     try:
         assert "can be read by other users" in server.log()
         assert as_persona(server, "member_a").get("/v2/project-a/backups").status == 200

@@ -35,8 +35,13 @@ def record(caller, **overrides) -> tuple[str, dict]:
 
 
 def test_post_names_the_backup_by_its_metadata_and_get_returns_it_wrapped(alice):
-    metadata = original_backup_metadata(container="freezer_backups", host_name="db01.example.com",
-                                        backup_name="nightly_etc", timestamp=1430000000, level=0)
+    metadata = original_backup_metadata(
+        container="freezer_backups",
+        host_name="db01.example.com",
+        backup_name="nightly_etc",
+        timestamp=1430000000,
+        level=0,
+    )
     reply = alice.post(PATH, metadata)
     assert reply.status == 201
     assert reply.json() == {"backup_id": "freezer_backups_db01.example.com_nightly_etc_1430000000_0"}
@@ -181,7 +186,9 @@ def test_search_with_2015_names_and_time_bounds(api):
         return [(b["backup_metadata"]["host_name"], b["backup_metadata"]["timestamp"]) for b in reply.json()["backups"]]
 
     assert hosts_and_times({"match": [{"host_name": "a.example.com"}]}) == [
-        ("a.example.com", 1430000000), ("a.example.com", 1430000200)]
+        ("a.example.com", 1430000000),
+        ("a.example.com", 1430000200),
+    ]
     assert hosts_and_times({"match": [{"hostname": "b.example.com"}]}) == [("b.example.com", 1430000100)]
     assert hosts_and_times({"match": [{"level": 2}]}) == [("a.example.com", 1430000200)]
     assert hosts_and_times({"time_after": 1430000100}) == [("b.example.com", 1430000100), ("a.example.com", 1430000200)]
@@ -227,8 +234,17 @@ def test_patch_accepts_the_document_it_got(api):
 
 
 @pytest.mark.parametrize(
-    "change", [{"container": "elsewhere"}, {"host_name": "db02"}, {"hostname": "db02"}, {"backup_name": "x"},
-               {"timestamp": 1}, {"time_stamp": 1}, {"level": 3}, {"curr_backup_level": 3}],
+    "change",
+    [
+        {"container": "elsewhere"},
+        {"host_name": "db02"},
+        {"hostname": "db02"},
+        {"backup_name": "x"},
+        {"timestamp": 1},
+        {"time_stamp": 1},
+        {"level": 3},
+        {"curr_backup_level": 3},
+    ],
 )
 def test_patch_of_an_id_field_is_400_and_changes_nothing(api, change):
     backup_id, metadata = record(api)
@@ -248,8 +264,13 @@ def test_patch_may_repeat_id_fields_unchanged(api):
 def test_put_replaces_the_metadata(api):
     backup_id, metadata = record(api)
     replacement = original_backup_metadata(
-        container=metadata["container"], host_name=metadata["host_name"], backup_name=metadata["backup_name"],
-        timestamp=metadata["timestamp"], level=metadata["level"], mode="mongo")
+        container=metadata["container"],
+        host_name=metadata["host_name"],
+        backup_name=metadata["backup_name"],
+        timestamp=metadata["timestamp"],
+        level=metadata["level"],
+        mode="mongo",
+    )
     del replacement["cli"]
     reply = api.put(f"{PATH}/{backup_id}", replacement)
     assert reply.status == 200
@@ -309,4 +330,3 @@ def test_methods_not_served_are_405(api):
 def test_user_name_is_null_when_the_identity_has_none(api):
     backup_id, _ = record(api)
     assert api.get(f"{PATH}/{backup_id}").json()["user_name"] is None
-

@@ -30,8 +30,13 @@ def test_a_v1_backup_is_a_v2_document_with_v2_field_names(api, project):
 
     stored = {name: value for name, value in metadata.items() if name not in ("host_name", "timestamp", "level")}
     stored.update(hostname=metadata["host_name"], time_stamp=metadata["timestamp"], curr_backup_level=metadata["level"])
-    expected = {"backup_id": backup_id, "user_id": "user-1", "project_id": project, "status": "available",
-                "backup_metadata": stored}
+    expected = {
+        "backup_id": backup_id,
+        "user_id": "user-1",
+        "project_id": project,
+        "status": "available",
+        "backup_metadata": stored,
+    }
     assert api.get(f"/v2/{project}/backups").json()["backups"] == [expected]
     got = api.get(f"/v2/{project}/backups/{backup_id}").json()
     assert {key: value for key, value in got.items() if key != "_version"} == expected
@@ -42,7 +47,9 @@ def test_v2_searches_and_time_bounds_find_v1_backups(api, project):
     late = api.post("/v1/backups", original_backup_metadata(timestamp=2000, host_name="db02")).json()["backup_id"]
     path = f"/v2/{project}/backups"
     assert [b["backup_id"] for b in api.get(path, {"time_after": 1500}).json()["backups"]] == [late]
-    assert [b["backup_id"] for b in api.get(path, {"match": [{"hostname": "db01.example.com"}]}).json()["backups"]] == [early]
+    assert [b["backup_id"] for b in api.get(path, {"match": [{"hostname": "db01.example.com"}]}).json()["backups"]] == [
+        early
+    ]
 
 
 def test_a_v2_backup_is_listed_through_v1_under_its_v2_id(api, project):
@@ -54,7 +61,9 @@ def test_a_v2_backup_is_listed_through_v1_under_its_v2_id(api, project):
     assert viewed["backup_metadata"]["host_name"] == metadata["hostname"]
     assert viewed["backup_metadata"]["timestamp"] == metadata["time_stamp"]
     assert viewed["backup_metadata"]["level"] == metadata["curr_backup_level"]
-    assert {k: v for k, v in viewed["backup_metadata"].items() if k not in ("host_name", "timestamp", "level")} == metadata
+    assert {
+        k: v for k, v in viewed["backup_metadata"].items() if k not in ("host_name", "timestamp", "level")
+    } == metadata
     assert api.get("/v1/backups").json()["backups"] == [viewed]
 
 

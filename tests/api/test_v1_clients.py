@@ -81,8 +81,13 @@ def test_patch_cannot_change_identity_or_break_the_schema(api):
     info = register(api)
     path = f"{PATH}/{info['client_id']}"
     before = api.get(path).json()
-    for change in ({"client_id": "other"}, {"uuid": "other"}, {"is_central": True}, {"supported_modes": ["tape"]},
-                   {"client": "nope"}):
+    for change in (
+        {"client_id": "other"},
+        {"uuid": "other"},
+        {"is_central": True},
+        {"supported_modes": ["tape"]},
+        {"client": "nope"},
+    ):
         reply = api.patch(path, change)
         assert reply.status == 400, change
         assert reply.json()["description"]

@@ -16,7 +16,9 @@ def test_v1_job_lifecycle_in_the_token_project(api, project):
     doc = api.get(f"/v1/jobs/{job_id}").json()
     assert doc["project_id"] == project
     assert api.get(f"/v2/{project}/jobs/{job_id}").json()["job_id"] == job_id
-    assert [j["job_id"] for j in api.get("/v1/jobs", {"match": [{"client_id": client["client_id"]}]}).json()["jobs"]] == [job_id]
+    assert [
+        j["job_id"] for j in api.get("/v1/jobs", {"match": [{"client_id": client["client_id"]}]}).json()["jobs"]
+    ] == [job_id]
     assert api.patch(f"/v1/jobs/{job_id}", {"description": "v1 edit"}).json() == {"job_id": job_id, "version": 2}
     assert api.post(f"/v1/jobs/{job_id}/event", {"start": None}).json() == {"result": "success"}
     assert api.post(f"/v1/jobs/{job_id}", job(client["client_id"])).json() == {"job_id": job_id, "version": 4}

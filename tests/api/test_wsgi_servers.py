@@ -53,7 +53,9 @@ def test_a_job_started_by_many_agents_at_once_starts_once(wsgi_server):
     info = client_info()
     requests.post(f"{base}/clients", json=info, headers=HEADERS)
     job_id = requests.post(f"{base}/jobs", json=job(info["client_id"]), headers=HEADERS).json()["job_id"]
-    replies = all_at_once([lambda http: http.post(f"{base}/jobs/{job_id}/event", json={"start": None}, headers=HEADERS)] * 8)
+    replies = all_at_once(
+        [lambda http: http.post(f"{base}/jobs/{job_id}/event", json={"start": None}, headers=HEADERS)] * 8
+    )
     assert [r.status_code for r in replies] == [202] * 8
     assert sorted(r.json()["result"] for r in replies) == ["start already requested"] * 7 + ["success"]
     assert requests.get(f"{base}/jobs/{job_id}", headers=HEADERS).json()["_version"] == 2

@@ -51,7 +51,9 @@ def test_action_crud(freezer):
     assert freezer.actions.update(action_id, {"max_retries": 4}) == 2
     assert freezer.actions.get(action_id)["max_retries"] == 4
     assert freezer.actions.create(action, action_id=f"{action_id}-2") == f"{action_id}-2"
-    listed = freezer.actions.list(limit=100, search={"match": [{"backup_name": action["freezer_action"]["backup_name"]}]})
+    listed = freezer.actions.list(
+        limit=100, search={"match": [{"backup_name": action["freezer_action"]["backup_name"]}]}
+    )
     assert {a["action_id"] for a in listed} == {action_id, f"{action_id}-2"}
     freezer.actions.delete(action_id)
     assert freezer.actions.get(action_id) is None

@@ -57,8 +57,13 @@ def e2e_cloud(tmp_path_factory) -> Cloud:
 def e2e_api(e2e_cloud, tmp_path_factory) -> LiveServer:
     """freezer-api with auth_strategy = keystone and its access log on, in the catalog as `backup`."""
     directory = tmp_path_factory.mktemp("e2e-api")
-    server = start_server(directory, database_url=f"sqlite:///{directory / 'freezer.sqlite'}",
-                          auth_strategy="keystone", log_level="INFO", extra_config=authtoken_section(e2e_cloud))
+    server = start_server(
+        directory,
+        database_url=f"sqlite:///{directory / 'freezer.sqlite'}",
+        auth_strategy="keystone",
+        log_level="INFO",
+        extra_config=authtoken_section(e2e_cloud),
+    )
     e2e_cloud.register_backup_service(server.url)
     yield server
     server.stop()
@@ -67,16 +72,22 @@ def e2e_api(e2e_cloud, tmp_path_factory) -> LiveServer:
 @pytest.fixture(scope="session")
 def credentials(e2e_cloud) -> Credentials:
     user = e2e_cloud.users[USER]
-    return Credentials(auth_url=e2e_cloud.auth_url, username=user.name, password=user.password,
-                       project_name=user.project)
+    return Credentials(
+        auth_url=e2e_cloud.auth_url, username=user.name, password=user.password, project_name=user.project
+    )
 
 
 @pytest.fixture(scope="session")
 def freezer(e2e_api, credentials) -> Client:
     """python-freezerclient as the CLI builds it: Keystone credentials, freezer-api found in the catalog."""
-    client = Client(username=credentials.username, password=credentials.password, auth_url=credentials.auth_url,
-                    project_name=credentials.project_name, user_domain_name=credentials.user_domain_name,
-                    project_domain_name=credentials.project_domain_name)
+    client = Client(
+        username=credentials.username,
+        password=credentials.password,
+        auth_url=credentials.auth_url,
+        project_name=credentials.project_name,
+        user_domain_name=credentials.user_domain_name,
+        project_domain_name=credentials.project_domain_name,
+    )
     assert client.endpoint.rstrip("/") == e2e_api.url
     return client
 
@@ -90,13 +101,19 @@ def start_schedulers(freezer_venv, credentials, freezer, tmp_path):
     started: list[Scheduler] = []
 
     def start(*client_ids: str) -> list[Scheduler]:
-        schedulers = [freezer_agents.start_scheduler(freezer_venv, tmp_path / f"host-{client_id}",
-                                                     client_id=client_id, credentials=credentials)
-                      for client_id in client_ids]
+        schedulers = [
+            freezer_agents.start_scheduler(
+                freezer_venv, tmp_path / f"host-{client_id}", client_id=client_id, credentials=credentials
+            )
+            for client_id in client_ids
+        ]
         started.extend(schedulers)
         for scheduler in schedulers:
-            wait_for(f"registration of client {scheduler.client_id}",
-                     lambda: freezer.clients.get(scheduler.client_id), [scheduler])
+            wait_for(
+                f"registration of client {scheduler.client_id}",
+                lambda: freezer.clients.get(scheduler.client_id),
+                [scheduler],
+            )
         return schedulers
 
     yield start
@@ -117,8 +134,10 @@ def wait_for(what: str, probe: Callable[[], T | None], schedulers: list[Schedule
             return value
         for scheduler in schedulers:
             if scheduler.exited() is not None:
-                pytest.fail(f"freezer-scheduler {scheduler.client_id} exited with {scheduler.exited()} "
-                            f"while waiting for {what}\n{scheduler.log()}")
+                pytest.fail(
+                    f"freezer-scheduler {scheduler.client_id} exited with {scheduler.exited()} "
+                    f"while waiting for {what}\n{scheduler.log()}"
+                )
         if time.monotonic() > deadline:
             logs = "\n".join(scheduler.log() for scheduler in schedulers)
             pytest.fail(f"no {what} within {timeout:.0f}s\n{logs}")

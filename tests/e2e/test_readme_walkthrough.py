@@ -36,8 +36,16 @@ def test_the_readme_walkthrough_backs_up_and_restores(e2e_cloud, e2e_api, freeze
     write_demo_files(tmp_path / "demo", e2e_cloud, freezer_venv)
     script = "set -e\n" + walkthrough_commands()
     # Its own session: whatever the script starts is in the process group of this bash, stopped below.
-    shell = subprocess.Popen(["bash", "-c", script], cwd=tmp_path, env=host_environment(tmp_path), stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    shell = subprocess.Popen(
+        ["bash", "-c", script],
+        cwd=tmp_path,
+        env=host_environment(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
     try:
         output, _ = shell.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -45,9 +53,11 @@ def test_the_readme_walkthrough_backs_up_and_restores(e2e_cloud, e2e_api, freeze
         output, _ = shell.communicate()
     finally:
         _stop_group(shell.pid)
-    logs = "".join(f"\n--- {path} ---\n{path.read_text(errors='replace')[-6000:]}"
-                   for path in (tmp_path / "demo" / "scheduler.out", tmp_path / "demo" / "scheduler" / "scheduler.log")
-                   if path.exists())
+    logs = "".join(
+        f"\n--- {path} ---\n{path.read_text(errors='replace')[-6000:]}"
+        for path in (tmp_path / "demo" / "scheduler.out", tmp_path / "demo" / "scheduler" / "scheduler.log")
+        if path.exists()
+    )
     assert shell.returncode == 0, output + logs
     assert "demo/restored is demo/source, byte for byte" in output
     assert re.search(r"\| Status +\| completed +\|\n\| Result +\| success +\|", output), output

@@ -18,13 +18,19 @@ def test_two_schedulers_run_their_jobs_of_one_session_together(freezer, start_sc
     # session before their schedulers run, so that neither job can start outside it.
     for host in hosts:
         freezer.clients.create({"client_id": host, "hostname": socket.gethostname()})
-    session_id = freezer.sessions.create({"description": "db and web, consistent", "hold_off": HOLD_OFF,
-                                          "schedule": {}})
+    session_id = freezer.sessions.create(
+        {"description": "db and web, consistent", "hold_off": HOLD_OFF, "schedule": {}}
+    )
     jobs = {}
     for host in hosts:
-        action = agent_action("backup", hostname=host, backup_name="site", storage=tmp_path / "storage",
-                              log_file=tmp_path / f"agent-{host}.log",
-                              path_to_backup=str(make_tree(tmp_path / host, seed=host.encode())))
+        action = agent_action(
+            "backup",
+            hostname=host,
+            backup_name="site",
+            storage=tmp_path / "storage",
+            log_file=tmp_path / f"agent-{host}.log",
+            path_to_backup=str(make_tree(tmp_path / host, seed=host.encode())),
+        )
         jobs[host] = freezer.jobs.create(job_of(host, f"site files on {host}", action))
         freezer.sessions.add_job(session_id, jobs[host])
     access_log = AccessLog(e2e_api)

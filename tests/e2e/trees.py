@@ -19,8 +19,14 @@ from pathlib import Path
 # Fixed times, long past, so a restore that set "now" is caught.
 MTIME_FILE = 1_600_000_000
 MTIME_LINK = 1_500_000_000
-MTIME_DIRS = {"docs": 1_400_000_000, "docs/nested": 1_300_000_000, "docs/nested/deeper": 1_200_000_000,
-              "private": 1_100_000_000, "empty_dir": 1_000_000_000, "bin": 900_000_000}
+MTIME_DIRS = {
+    "docs": 1_400_000_000,
+    "docs/nested": 1_300_000_000,
+    "docs/nested/deeper": 1_200_000_000,
+    "private": 1_100_000_000,
+    "empty_dir": 1_000_000_000,
+    "bin": 900_000_000,
+}
 # An owner that is nobody on the machine, when the tests may give files away (root).
 OTHER_OWNER = 4242
 
@@ -81,11 +87,16 @@ def differences(expected: dict[str, tuple], actual: dict[str, tuple]) -> list[st
     """What differs, readably (file contents by size and digest, not bytes)."""
 
     def shown(entry: tuple) -> tuple:
-        return tuple(f"<{len(part)} bytes, sha256 {hashlib.sha256(part).hexdigest()[:16]}>"
-                     if isinstance(part, bytes) else part for part in entry)
+        return tuple(
+            f"<{len(part)} bytes, sha256 {hashlib.sha256(part).hexdigest()[:16]}>" if isinstance(part, bytes) else part
+            for part in entry
+        )
 
     found = [f"missing: {path}" for path in sorted(expected.keys() - actual.keys())]
     found += [f"unexpected: {path}" for path in sorted(actual.keys() - expected.keys())]
-    found += [f"{path}: {shown(expected[path])} != {shown(actual[path])}"
-              for path in sorted(expected.keys() & actual.keys()) if expected[path] != actual[path]]
+    found += [
+        f"{path}: {shown(expected[path])} != {shown(actual[path])}"
+        for path in sorted(expected.keys() & actual.keys())
+        if expected[path] != actual[path]
+    ]
     return found

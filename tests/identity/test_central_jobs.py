@@ -6,7 +6,6 @@ from tests.support.http import Caller, OverHTTP
 from tests.support.keystone_cloud import password_token
 
 
-
 def test_jobs_of_a_central_client_carry_one_trust_the_scheduler_can_use(cloud, keystone_server):
     project_a, project_b = cloud.projects["freezer-a"], cloud.projects["freezer-b"]
     ada, alice, bob = (as_user(cloud, keystone_server, name) for name in ("ada", "alice", "bob"))

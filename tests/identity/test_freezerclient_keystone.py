@@ -18,8 +18,14 @@ from tests.support.factories import backup_metadata, client_info, unique
 
 def freezer_for(cloud, name: str, **overrides) -> Client:
     user = cloud.users[name]
-    options = dict(username=user.name, password=user.password, auth_url=cloud.auth_url, project_name=user.project,
-                   user_domain_name="Default", project_domain_name="Default")
+    options = dict(
+        username=user.name,
+        password=user.password,
+        auth_url=cloud.auth_url,
+        project_name=user.project,
+        user_domain_name="Default",
+        project_domain_name="Default",
+    )
     return Client(**{**options, **overrides})
 
 
@@ -56,7 +62,9 @@ def test_projects_do_not_see_each_other(cloud, keystone_server):
     assert bob.backups.list(limit=100, search={"match": [{"backup_name": name}]}) == []
     assert bob.backups.get(backup_id) is None
     # Another member of alice's project sees the project's backups.
-    assert [doc["backup_id"] for doc in amy.backups.list(limit=100, search={"match": [{"backup_name": name}]})] == [backup_id]
+    assert [doc["backup_id"] for doc in amy.backups.list(limit=100, search={"match": [{"backup_name": name}]})] == [
+        backup_id
+    ]
 
 
 def test_a_reader_lists_but_cannot_write(cloud, keystone_server):
@@ -88,8 +96,15 @@ def _until_refused(freezer):
 def test_the_freezer_cli_with_openstack_credentials(cloud, keystone_server, tmp_path):
     """What an operator types after `source openrc`: no freezer-api URL, only Keystone credentials."""
     user = cloud.users["amy"]
-    env = {**os.environ, "OS_AUTH_URL": cloud.auth_url, "OS_USERNAME": user.name, "OS_PASSWORD": user.password,
-           "OS_PROJECT_NAME": user.project, "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default"}
+    env = {
+        **os.environ,
+        "OS_AUTH_URL": cloud.auth_url,
+        "OS_USERNAME": user.name,
+        "OS_PASSWORD": user.password,
+        "OS_PROJECT_NAME": user.project,
+        "OS_USER_DOMAIN_NAME": "Default",
+        "OS_PROJECT_DOMAIN_NAME": "Default",
+    }
     info = client_info()
     (tmp_path / "client.json").write_bytes(orjson.dumps(info))
     freezer_cli = str(Path(sys.executable).with_name("freezer"))

@@ -53,8 +53,13 @@ def _once_refused(caller, path):
 
 def test_forged_identity_headers_are_ignored(cloud, keystone_server):
     project_a = cloud.projects["freezer-a"]
-    forged = {"X-Identity-Status": "Confirmed", "X-User-Id": "admin", "X-Project-Id": project_a,
-              "X-Roles": "admin", "X-Tenant-Id": project_a}
+    forged = {
+        "X-Identity-Status": "Confirmed",
+        "X-User-Id": "admin",
+        "X-Project-Id": project_a,
+        "X-Roles": "admin",
+        "X-Tenant-Id": project_a,
+    }
     _assert_401(Caller(OverHTTP(keystone_server.url), forged).get(f"/v2/{project_a}/backups"), cloud)
     # With a valid token of project B, the forged headers do not move bob into project A.
     bob = as_user(cloud, keystone_server, "bob").with_headers(**forged)
@@ -77,7 +82,9 @@ def test_keystone_roles_drive_the_policy(cloud, keystone_server):
 def test_role_names_are_matched_case_insensitively(cloud, keystone_server):
     role = cloud.admin("POST", "/roles", {"role": {"name": "MEMBER"}})["role"]  # not Keystone's "member"
     project = cloud.projects["freezer-b"]
-    user = cloud.admin("POST", "/users", {"user": {"name": unique("upper"), "password": "pw-upper", "domain_id": "default"}})["user"]
+    user = cloud.admin(
+        "POST", "/users", {"user": {"name": unique("upper"), "password": "pw-upper", "domain_id": "default"}}
+    )["user"]
     cloud.admin("PUT", f"/projects/{project}/users/{user['id']}/roles/{role['id']}")
     token, _ = password_token(cloud.auth_url, user["name"], "pw-upper", "freezer-b")
     caller = Caller(OverHTTP(keystone_server.url), {"X-Auth-Token": token})
@@ -108,10 +115,14 @@ def test_an_unreachable_keystone_is_503_not_401(cloud, tmp_path):
 
 def test_start_up_names_the_missing_keystone_settings(tmp_path):
     config = tmp_path / "freezer-api.conf"
-    config.write_text(f"[DEFAULT]\nauth_strategy = keystone\n[database]\nconnection = sqlite:///{tmp_path / 'x.sqlite'}\n")
+    config.write_text(
+        f"[DEFAULT]\nauth_strategy = keystone\n[database]\nconnection = sqlite:///{tmp_path / 'x.sqlite'}\n"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", str(config), "--bind-port", str(free_port())],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "[keystone_authtoken] auth_type is not set" in result.stderr

@@ -23,7 +23,6 @@ def broker_for(cloud, keystone_server):
         cloud.admin("DELETE", f"/OS-TRUST/trusts/{trust['id']}")
 
 
-
 def test_the_caller_delegates_member_in_the_path_project_to_the_service_user(cloud, broker_for):
     alice = context_of(cloud, "alice")
     credentials = broker_for().credentials_for_new_job(alice, alice.project_id, client_is_central=True)
@@ -94,7 +93,9 @@ def test_an_unknown_trustee_is_422(cloud, broker_for):
 def test_an_unreachable_keystone_is_503(cloud, keystone_server, tmp_path):
     alice = context_of(cloud, "alice")
     config = tmp_path / "freezer-api.conf"
-    config.write_text(keystone_server.config_file.read_text().replace(cloud.auth_url, f"http://127.0.0.1:{free_port()}/v3"))
+    config.write_text(
+        keystone_server.config_file.read_text().replace(cloud.auth_url, f"http://127.0.0.1:{free_port()}/v3")
+    )
     closed = make_trust_broker(load_conf(["--config-file", str(config)]))
     with pytest.raises(Unavailable):
         closed.credentials_for_new_job(alice, alice.project_id, client_is_central=True)

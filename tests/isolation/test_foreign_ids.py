@@ -56,7 +56,11 @@ def test_a_job_cannot_target_another_projects_own_client(world, member_a, member
     frozen = Frozen(member_a, f"/v2/{VICTIM_PROJECT}/clients/{client_id}")
     nowhere = client_info()["client_id"]
     own_job = created(member_b.post("/v2/project-b/jobs", job(world.central_client)), "job_id")
-    for method, path in (("POST", "/v2/project-b/jobs"), ("POST", "/v1/jobs"), ("POST", f"/v2/project-b/jobs/{fresh('j')}")):
+    for method, path in (
+        ("POST", "/v2/project-b/jobs"),
+        ("POST", "/v1/jobs"),
+        ("POST", f"/v2/project-b/jobs/{fresh('j')}"),
+    ):
         refused = member_b.request(method, path, job(client_id))
         assert refused.status == 422 and refused.json()["title"] == "Unprocessable Entity", refused
         same_answer(refused, client_id, member_b.request(method, path, job(nowhere)), nowhere)
@@ -87,7 +91,11 @@ def test_job_actions_naming_another_projects_action(world, member_a, member_b):
     (entry,) = member_b.get(f"/v2/project-b/jobs/{job_id}").json()["job_actions"]
     assert entry["action_id"] == action_id and entry["project_id"] == "project-b"
     copy = member_b.get(f"/v2/project-b/actions/{action_id}").json()
-    assert (copy["project_id"], copy["user_id"], copy["freezer_action"]["backup_name"]) == ("project-b", "user-b", "project-b's own")
+    assert (copy["project_id"], copy["user_id"], copy["freezer_action"]["backup_name"]) == (
+        "project-b",
+        "user-b",
+        "project-b's own",
+    )
     frozen.check()
 
 
@@ -112,11 +120,21 @@ def test_sessions_and_jobs_of_two_projects_never_mix(world, member_a, member_b):
     # Project-b may write project-a's ids into its own documents; they stay mere strings there.
     member = {"client_id": world.central_client, "status": "", "result": ""}
     assert member_b.patch(f"/v2/project-b/sessions/{b_session}", {"jobs": {a_job: member}}).status == 200
-    started = member_b.post(f"/v2/project-b/sessions/{b_session}/action", {"start": {"job_id": a_job, "current_tag": 0}})
+    started = member_b.post(
+        f"/v2/project-b/sessions/{b_session}/action", {"start": {"job_id": a_job, "current_tag": 0}}
+    )
     assert started.status == 202, started
-    assert member_b.post(f"/v2/project-b/sessions/{b_session}/action", {"end": {"job_id": a_job, "current_tag": 1, "result": "success"}}).status == 202
+    assert (
+        member_b.post(
+            f"/v2/project-b/sessions/{b_session}/action",
+            {"end": {"job_id": a_job, "current_tag": 1, "result": "success"}},
+        ).status
+        == 202
+    )
     assert member_b.patch(f"/v2/project-b/jobs/{b_job}", {"session_id": a_session}).status == 200
-    assert member_b.put(f"/v2/project-b/sessions/{b_session}/jobs/{b_job}").status == 204  # leaves "a_session": none in b
+    assert (
+        member_b.put(f"/v2/project-b/sessions/{b_session}/jobs/{b_job}").status == 204
+    )  # leaves "a_session": none in b
     assert member_b.delete(f"/v2/project-b/sessions/{b_session}/jobs/{a_job}").status == 404
     frozen_a.check()
 

@@ -45,7 +45,9 @@ VICTIM_MARKS = (VICTIM_PROJECT, PERSONAS["member_a"].user_id)
 
 
 def test_the_matrix_covers_every_route_the_app_serves(tmp_path):
-    conf = make_conf(DEFAULT={"auth_strategy": "noauth"}, database={"connection": f"sqlite:///{tmp_path / 'routes.sqlite'}"})
+    conf = make_conf(
+        DEFAULT={"auth_strategy": "noauth"}, database={"connection": f"sqlite:///{tmp_path / 'routes.sqlite'}"}
+    )
     served = {
         (method.method, route.path)
         for route in falcon.inspect.inspect_routes(create_app(conf))

@@ -65,7 +65,12 @@ def test_a_v1_client_update_cannot_change_its_ids(world: World):
 def test_a_create_lands_in_the_callers_project_whatever_the_body_says(world: World, route: Route):
     """project-b's member names project-a and its member in the body: the document is project-b's."""
     target = world.scratch_target(route)  # fresh ids, nothing created
-    body = {**world.body(route, target), "project_id": VICTIM_PROJECT, "user_id": "user-a", "user_credentials": CREDENTIALS}
+    body = {
+        **world.body(route, target),
+        "project_id": VICTIM_PROJECT,
+        "user_id": "user-a",
+        "user_credentials": CREDENTIALS,
+    }
     lists_before = world.lists_now()
     reply = world.callers["member_b"].request(route.method, route.path("project-b", {}), body)
     assert reply.status == 201, reply

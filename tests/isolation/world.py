@@ -144,7 +144,11 @@ class World:
         }
         chosen = {"member_job": v["job"], "v1_backup": v["backup_v1_metadata"]}
         if route.op == "create":
-            chosen = {"id": created.get(route.kind), "client": created.get("clients"), "v1_backup": created.get("backups")}
+            chosen = {
+                "id": created.get(route.kind),
+                "client": created.get("clients"),
+                "v1_backup": created.get("backups"),
+            }
         return Target(ids, chosen)
 
     # -- scratch: project-a's documents a legitimate write may change -------

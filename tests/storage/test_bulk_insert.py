@@ -13,8 +13,16 @@ from tests.support.factories import backup_metadata
 
 def test_bulk_inserted_documents_are_found_like_single_ones(store):
     project = new_project()
-    docs = [(f"b{n:02}", {"backup_id": f"b{n:02}", "backup_metadata": backup_metadata(
-        backup_name=f"name{n % 3}", time_stamp=1000 + n)}) for n in range(60)]
+    docs = [
+        (
+            f"b{n:02}",
+            {
+                "backup_id": f"b{n:02}",
+                "backup_metadata": backup_metadata(backup_name=f"name{n % 3}", time_stamp=1000 + n),
+            },
+        )
+        for n in range(60)
+    ]
     single = {"backup_id": "single", "backup_metadata": backup_metadata(backup_name="name1", time_stamp=2000)}
 
     inserted = store.atomic(lambda uow: uow.backups.insert_many(project, "agent", docs))
@@ -28,7 +36,9 @@ def test_bulk_inserted_documents_are_found_like_single_ones(store):
 
         def search(body):
             query = parse_search(body, time_bounds=True)
-            return [orjson.loads(raw)["backup_id"] for raw in uow.backups.search(Scope(project), query, limit=100, offset=0)]
+            return [
+                orjson.loads(raw)["backup_id"] for raw in uow.backups.search(Scope(project), query, limit=100, offset=0)
+            ]
 
         assert search({"match": [{"backup_name": "name1"}]}) == [f"b{n:02}" for n in range(1, 60, 3)] + ["single"]
         assert search({"time_after": 1020, "time_before": 1030}) == [f"b{n:02}" for n in range(20, 31)]

@@ -101,24 +101,43 @@ def _write_as_at_revision_0001(engine, project: str) -> tuple[list[str], str]:
     for name, stamp in (("etc", 1000), ("var", 2000), ("etc", 3000)):
         backup_id = uuid.uuid4().hex
         backup_ids.append(backup_id)
-        doc = {"backup_id": backup_id, "project_id": project, "user_id": "agent", "status": "available",
-               "backup_metadata": backup_metadata(backup_name=name, time_stamp=stamp)}
+        doc = {
+            "backup_id": backup_id,
+            "project_id": project,
+            "user_id": "agent",
+            "status": "available",
+            "backup_metadata": backup_metadata(backup_name=name, time_stamp=stamp),
+        }
         documents.append(("backups", "backup", "backup_id", backup_id, doc, {"time_stamp": stamp}))
-    client = {"project_id": project, "user_id": "agent",
-              "client": dict(client_info(client_id, hostname="db01.example.com"), is_central=False, uuid="u1")}
+    client = {
+        "project_id": project,
+        "user_id": "agent",
+        "client": dict(client_info(client_id, hostname="db01.example.com"), is_central=False, uuid="u1"),
+    }
     documents.append(("clients", "client", "client_id", client_id, client, {"is_central": False}))
     with engine.begin() as conn:
         for table, singular, id_column, doc_id, doc, extra in documents:
-            columns = {"project_id": project, id_column: doc_id, "user_id": "agent", "version": 1,
-                       "doc": orjson.dumps(doc).decode(), "search_text": document_text(doc), **extra}
+            columns = {
+                "project_id": project,
+                id_column: doc_id,
+                "user_id": "agent",
+                "version": 1,
+                "doc": orjson.dumps(doc).decode(),
+                "search_text": document_text(doc),
+                **extra,
+            }
             names = ", ".join(columns)
             conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + c for c in columns)})"), columns)
             seq = conn.execute(text(f"SELECT seq FROM {table} WHERE {id_column} = :i"), {"i": doc_id}).scalar_one()
             for name, value in document_terms(doc):
                 conn.execute(
                     text(f"INSERT INTO {singular}_terms (doc_seq, name, value, project_id) VALUES (:s, :n, :v, :p)"),
-                    {"s": seq, "n": name.encode() if _is_mysql(engine) else name,
-                     "v": value.encode() if _is_mysql(engine) else value, "p": project},
+                    {
+                        "s": seq,
+                        "n": name.encode() if _is_mysql(engine) else name,
+                        "v": value.encode() if _is_mysql(engine) else value,
+                        "p": project,
+                    },
                 )
     return backup_ids, client_id
 

@@ -23,8 +23,11 @@ def test_get_list_and_search_are_one_query_each(store):
         assert len(backups.list(project, None, limit=10, offset=10)) == 10
     assert len(statements) == 1
 
-    search = {"match": [{"backup_name": "b1"}, {"storage": "local"}], "match_not": [{"status": "error"}],
-              "time_after": 0}
+    search = {
+        "match": [{"backup_name": "b1"}, {"storage": "local"}],
+        "match_not": [{"status": "error"}],
+        "time_after": 0,
+    }
     with recorded_statements() as statements:
         assert len(backups.list(project, search, limit=100, offset=0)) == 10
     assert len(statements) == 1
@@ -38,8 +41,9 @@ def test_a_marker_page_with_attributes_is_one_indexed_query(store):
 
     with recorded_statements() as statements:
         page = backups.list_with_attributes(project, None, limit=2, offset=0, after_id=ids[1])
-        searched = backups.list_with_attributes(project, {"match": [{"backup_name": "b0"}]}, limit=5, offset=0,
-                                                after_id=ids[0])
+        searched = backups.list_with_attributes(
+            project, {"match": [{"backup_name": "b0"}]}, limit=5, offset=0, after_id=ids[0]
+        )
     assert [orjson.loads(raw)["backup_id"] for raw, _ in page] == ids[2:4]
     assert [attributes for _, attributes in page] == [{"user_name": "alice"}] * 2
     assert [orjson.loads(raw)["backup_id"] for raw, _ in searched] == [ids[2], ids[4]]

@@ -47,9 +47,18 @@ def job_document(project_id: str, number: int) -> tuple[str, dict]:
         "client_id": f"client{number % CLIENTS}",
         "description": f"nightly {number}",
         "job_schedule": {"status": JOB_STATUSES[number % len(JOB_STATUSES)], "schedule_interval": "1 days"},
-        "job_actions": [{"freezer_action": {"action": "backup", "mode": "fs", "path_to_backup": "/etc",
-                                             "backup_name": f"etc{number}", "container": "/backups"},
-                         "max_retries": 3}],
+        "job_actions": [
+            {
+                "freezer_action": {
+                    "action": "backup",
+                    "mode": "fs",
+                    "path_to_backup": "/etc",
+                    "backup_name": f"etc{number}",
+                    "container": "/backups",
+                },
+                "max_retries": 3,
+            }
+        ],
     }
 
 
@@ -58,8 +67,18 @@ def backup_documents(project_id: str, count: int) -> list[tuple[str, dict]]:
     for number in range(count):
         backup_id = uuid.uuid4().hex
         metadata = backup_metadata(backup_name=f"name{number % BACKUP_NAMES}")
-        docs.append((backup_id, {"backup_id": backup_id, "project_id": project_id, "user_id": "agent",
-                                 "status": "available", "backup_metadata": metadata}))
+        docs.append(
+            (
+                backup_id,
+                {
+                    "backup_id": backup_id,
+                    "project_id": project_id,
+                    "user_id": "agent",
+                    "status": "available",
+                    "backup_metadata": metadata,
+                },
+            )
+        )
     return docs
 
 
@@ -71,7 +90,7 @@ def catalog(engine_name, tmp_path_factory) -> Store:
         store = Store(engine)
         big = backup_documents(BIG, BACKUPS_IN_BIG)
         for start in range(0, len(big), 400):
-            store.atomic(lambda uow: uow.backups.insert_many(BIG, "agent", big[start:start + 400]))
+            store.atomic(lambda uow: uow.backups.insert_many(BIG, "agent", big[start : start + 400]))
         for number in range(10):
             small = f"project-small-{number}"
             store.atomic(lambda uow: uow.backups.insert_many(small, "agent", backup_documents(small, 30)))
@@ -91,8 +110,9 @@ def api_statements(store: Store) -> dict[str, Statement]:
     backups = Backups(store)
     caller = RequestContext(user_id="agent", project_id=BIG, roles=["member"])
     backup_id = backups.create(caller, BIG, backup_metadata(backup_name="name3"))
-    poll = parse_search({"match": [{"client_id": "client7"}, {"client_id": "client7"}],
-                         "match_not": [{"status": "completed"}]})
+    poll = parse_search(
+        {"match": [{"client_id": "client7"}, {"client_id": "client7"}], "match_not": [{"status": "completed"}]}
+    )
     with recorded_statements() as recorded:
         assert orjson.loads(backups.get(BIG, backup_id).raw)["backup_id"] == backup_id
         assert len(backups.list(BIG, None, limit=10, offset=0)) == 10

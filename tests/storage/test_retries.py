@@ -32,8 +32,11 @@ def server_store(request, tmp_path_factory) -> Store:
 def two_backups(store: Store) -> tuple[str, list[str]]:
     project = new_project()
     ids = ["backup-a", "backup-b"]
-    store.atomic(lambda uow: uow.backups.insert_many(
-        project, "agent", [(i, {"backup_id": i, "status": "available", "touched_by": []}) for i in ids]))
+    store.atomic(
+        lambda uow: uow.backups.insert_many(
+            project, "agent", [(i, {"backup_id": i, "status": "available", "touched_by": []}) for i in ids]
+        )
+    )
     return project, ids
 
 

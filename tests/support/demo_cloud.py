@@ -36,8 +36,9 @@ PROGRAMS = ("freezer-scheduler", "freezer-agent", "freezer")
 def write_demo_files(directory: Path, cloud: Cloud, venv: Path) -> None:
     """openrc, bin/ and scheduler.conf for the user of the demo."""
     user = cloud.users[USER]
-    credentials = freezer_agents.Credentials(auth_url=cloud.auth_url, username=user.name, password=user.password,
-                                             project_name=user.project)
+    credentials = freezer_agents.Credentials(
+        auth_url=cloud.auth_url, username=user.name, password=user.password, project_name=user.project
+    )
     bin_dir = directory / "bin"
     bin_dir.mkdir(parents=True, exist_ok=True)
     for program in PROGRAMS:
@@ -57,13 +58,16 @@ def write_demo_files(directory: Path, cloud: Cloud, venv: Path) -> None:
     )
     (directory / "scheduler").mkdir(exist_ok=True)
     (directory / "scheduler.conf").write_text(
-        freezer_agents.scheduler_config(credentials, directory / "scheduler", interval=1))
+        freezer_agents.scheduler_config(credentials, directory / "scheduler", interval=1)
+    )
 
 
 def main(argv: list[str]) -> int:
     directory = Path(argv[1] if len(argv) > 1 else "demo").resolve()
-    print("Preparing Keystone and freezer 19.0.0 (the first time, they are installed from PyPI: a few minutes)...",
-          flush=True)
+    print(
+        "Preparing Keystone and freezer 19.0.0 (the first time, they are installed from PyPI: a few minutes)...",
+        flush=True,
+    )
     venv = freezer_agents.installation()
     for state in ("keystone", "api"):
         shutil.rmtree(directory / state, ignore_errors=True)
@@ -72,15 +76,23 @@ def main(argv: list[str]) -> int:
     server = None
     try:
         cloud = open_cloud(keystone)
-        server = start_server(directory / "api", database_url=f"sqlite:///{directory / 'api' / 'freezer.sqlite'}",
-                              auth_strategy="keystone", log_level="INFO", extra_config=authtoken_section(cloud))
+        server = start_server(
+            directory / "api",
+            database_url=f"sqlite:///{directory / 'api' / 'freezer.sqlite'}",
+            auth_strategy="keystone",
+            log_level="INFO",
+            extra_config=authtoken_section(cloud),
+        )
         cloud.register_backup_service(server.url)
         write_demo_files(directory, cloud, venv)
         relative = directory.relative_to(Path.cwd()) if directory.is_relative_to(Path.cwd()) else directory
-        print(f"\nKeystone:    {cloud.auth_url}  (log: {keystone.log_file})\n"
-              f"freezer-api: {server.url}  (log: {server.log_file})\n\n"
-              f"In another terminal:  . {relative}/openrc\n"
-              "Stop with Ctrl-C.", flush=True)
+        print(
+            f"\nKeystone:    {cloud.auth_url}  (log: {keystone.log_file})\n"
+            f"freezer-api: {server.url}  (log: {server.log_file})\n\n"
+            f"In another terminal:  . {relative}/openrc\n"
+            "Stop with Ctrl-C.",
+            flush=True,
+        )
         stopped = threading.Event()
         for number in (signal.SIGINT, signal.SIGTERM):
             signal.signal(number, lambda *_: stopped.set())

@@ -96,8 +96,9 @@ class Scheduler:
         stop_process(self.process, grace=STOP_GRACE)
 
 
-def start_scheduler(venv: Path, directory: Path, *, client_id: str, credentials: Credentials,
-                    interval: int = 1) -> Scheduler:
+def start_scheduler(
+    venv: Path, directory: Path, *, client_id: str, credentials: Credentials, interval: int = 1
+) -> Scheduler:
     """`freezer-scheduler --config-file scheduler.conf --client-id ID start`, in the foreground."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "home").mkdir(exist_ok=True)
@@ -108,15 +109,19 @@ def start_scheduler(venv: Path, directory: Path, *, client_id: str, credentials:
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     command = [str(venv / "bin" / "freezer-scheduler"), "--config-file", str(config), "--client-id", client_id, "start"]
     with open(directory / "scheduler.out", "wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   env=env, cwd=directory)
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=directory
+        )
     return Scheduler(client_id, process, directory)
 
 
 def host_environment(home: Path) -> dict[str, str]:
     """This process's environment less any OS_* credentials and Python settings of the test run, with HOME."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("OS_") and key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("OS_") and key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")
+    }
     env["HOME"] = str(home)
     return env
 

@@ -32,7 +32,9 @@ class Caller:
     transport: "Transport"
     headers: dict[str, str] = field(default_factory=dict)
 
-    def request(self, method: str, path: str, json: Any = _NO_BODY, *, params=None, body: bytes | None = None, headers=None) -> Response:
+    def request(
+        self, method: str, path: str, json: Any = _NO_BODY, *, params=None, body: bytes | None = None, headers=None
+    ) -> Response:
         merged = {**self.headers, **(headers or {})}
         if json is not _NO_BODY:
             body = orjson.dumps(json)
@@ -82,5 +84,7 @@ class OverHTTP(Transport):
         self.session = requests.Session()
 
     def send(self, method, path, body, params, headers) -> Response:
-        reply = self.session.request(method, self.base_url + path, data=body, params=params, headers=headers, timeout=60)
+        reply = self.session.request(
+            method, self.base_url + path, data=body, params=params, headers=headers, timeout=60
+        )
         return Response(reply.status_code, reply.content, {k.lower(): v for k, v in reply.headers.items()})

@@ -47,7 +47,6 @@ USERS = {
 TEMPLATE_URL = "http://127.0.0.1:1/v3"
 
 
-
 def password_of(name: str) -> str:
     return name[::-1] + "-pw"
 
@@ -89,7 +88,11 @@ application = wsgi.initialize_public_application()
 def installation() -> tuple[Path, Path]:
     """The cached keystone venv and its template instance, each created on first use."""
     venv = pinned_venv("keystone", REQUIREMENTS)
-    recipe = [PROVISION_SCRIPT.read_bytes(), _KEYSTONE_CONF.encode(), json.dumps(_provision_spec(), sort_keys=True).encode()]
+    recipe = [
+        PROVISION_SCRIPT.read_bytes(),
+        _KEYSTONE_CONF.encode(),
+        json.dumps(_provision_spec(), sort_keys=True).encode(),
+    ]
     template = venv / f"template-{digest(*recipe)}"
     with exclusive(venv):
         ensure_installed(venv, REQUIREMENTS)
@@ -104,7 +107,12 @@ def _make_template(template: Path) -> None:
     venv = template.parent
     template.mkdir()
     conf = write_config(template, template)
-    owner = ["--keystone-user", pwd.getpwuid(os.getuid()).pw_name, "--keystone-group", grp.getgrgid(os.getgid()).gr_name]
+    owner = [
+        "--keystone-user",
+        pwd.getpwuid(os.getuid()).pw_name,
+        "--keystone-group",
+        grp.getgrgid(os.getgid()).gr_name,
+    ]
     urls = [f"--bootstrap-{kind}-url={TEMPLATE_URL}" for kind in ("public", "internal", "admin")]
     for command in (
         ["db_sync"],
@@ -120,18 +128,26 @@ def _make_template(template: Path) -> None:
         shutil.copy(PROVISION_SCRIPT, work / "provision.py")
         result = subprocess.run(
             [str(venv / "bin" / "python"), "provision.py", "spec.json", str(template / "cloud.json")],
-            capture_output=True, text=True, timeout=300, cwd=work, env={**os.environ, "OS_KEYSTONE_CONFIG_FILES": str(conf)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=work,
+            env={**os.environ, "OS_KEYSTONE_CONFIG_FILES": str(conf)},
         )
     finally:
         shutil.rmtree(work)
     if result.returncode != 0:
-        raise RuntimeError(f"provisioning the template keystone failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+        raise RuntimeError(
+            f"provisioning the template keystone failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        )
 
 
 def _manage(venv: Path, conf: Path, command: list[str]) -> None:
     result = subprocess.run(
         [str(venv / "bin" / "keystone-manage"), "--config-file", str(conf), *command],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if result.returncode != 0:
         raise RuntimeError(f"keystone-manage {command[0]} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
@@ -178,10 +194,26 @@ def start_keystone(directory: Path) -> KeystoneProcess:
     env = {**os.environ, "OS_KEYSTONE_CONFIG_FILES": str(conf)}
     with open(log_file, "wb") as log:
         process = subprocess.Popen(
-            [str(venv / "bin" / "gunicorn"), "--pythonpath", str(directory), "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--threads", "8", "--timeout", "120", "--no-control-socket",
-             "keystone_wsgi:application"],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=directory,
+            [
+                str(venv / "bin" / "gunicorn"),
+                "--pythonpath",
+                str(directory),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "8",
+                "--timeout",
+                "120",
+                "--no-control-socket",
+                "keystone_wsgi:application",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=directory,
         )
     keystone = KeystoneProcess(f"http://127.0.0.1:{port}", process, directory, log_file)
     try:

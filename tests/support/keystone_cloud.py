@@ -52,7 +52,9 @@ class Cloud:
         reply = self.call("admin", method, path, body)
         return reply.json() if reply.content else {}
 
-    def call(self, name: str, method: str, path: str, body: dict | None = None, *, expect_ok: bool = True) -> requests.Response:
+    def call(
+        self, name: str, method: str, path: str, body: dict | None = None, *, expect_ok: bool = True
+    ) -> requests.Response:
         """A call to Keystone's API with the user's token."""
         token, _ = self.token(name)
         reply = requests.request(method, self.auth_url + path, json=body, headers={"X-Auth-Token": token}, timeout=60)
@@ -83,20 +85,29 @@ def open_cloud(keystone: KeystoneProcess) -> Cloud:
     return cloud
 
 
-def password_token(auth_url: str, name: str, password: str, project: str | None = None, *,
-                   trust_id: str | None = None) -> tuple[str, dict]:
+def password_token(
+    auth_url: str, name: str, password: str, project: str | None = None, *, trust_id: str | None = None
+) -> tuple[str, dict]:
     """Password authentication, scoped to a project of the default domain or to a trust."""
-    scope = {"OS-TRUST:trust": {"id": trust_id}} if trust_id else {"project": {"name": project, "domain": {"id": DOMAIN}}}
-    body = {"auth": {
-        "identity": {"methods": ["password"],
-                     "password": {"user": {"name": name, "domain": {"id": DOMAIN}, "password": password}}},
-        "scope": scope,
-    }}
+    scope = (
+        {"OS-TRUST:trust": {"id": trust_id}} if trust_id else {"project": {"name": project, "domain": {"id": DOMAIN}}}
+    )
+    body = {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {"user": {"name": name, "domain": {"id": DOMAIN}, "password": password}},
+            },
+            "scope": scope,
+        }
+    }
     reply = _ok(requests.post(auth_url + "/auth/tokens", json=body, timeout=60))
     return reply.headers["X-Subject-Token"], reply.json()["token"]
 
 
 def _ok(reply: requests.Response) -> requests.Response:
     if reply.status_code >= 400:
-        raise RuntimeError(f"keystone answered {reply.status_code} to {reply.request.method} {reply.url}: {reply.text[:500]}")
+        raise RuntimeError(
+            f"keystone answered {reply.status_code} to {reply.request.method} {reply.url}: {reply.text[:500]}"
+        )
     return reply

@@ -30,11 +30,15 @@ def main(spec_path: str, output_path: str) -> None:
             raise SystemExit(f"{method} {path}: {reply.status_code} {reply.get_data(as_text=True)[:500]}")
         return reply
 
-    admin = {"auth": {
-        "identity": {"methods": ["password"],
-                     "password": {"user": {"name": "admin", "domain": {"id": domain}, "password": spec["admin_password"]}}},
-        "scope": {"project": {"name": "admin", "domain": {"id": domain}}},
-    }}
+    admin = {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {"user": {"name": "admin", "domain": {"id": domain}, "password": spec["admin_password"]}},
+            },
+            "scope": {"project": {"name": "admin", "domain": {"id": domain}}},
+        }
+    }
     token = call("POST", "/auth/tokens", admin).headers["X-Subject-Token"]
     roles = {role["name"]: role["id"] for role in call("GET", "/roles", token=token).json["roles"]}
     projects = {}
@@ -43,7 +47,9 @@ def main(spec_path: str, output_path: str) -> None:
         projects[project] = call("POST", "/projects", body, token).json["project"]["id"]
     users = {}
     for name, (project, role_names, password) in spec["users"].items():
-        body = {"user": {"name": name, "password": password, "domain_id": domain, "default_project_id": projects[project]}}
+        body = {
+            "user": {"name": name, "password": password, "domain_id": domain, "default_project_id": projects[project]}
+        }
         users[name] = call("POST", "/users", body, token).json["user"]["id"]
         for role in role_names:
             call("PUT", f"/projects/{projects[project]}/users/{users[name]}/roles/{roles[role]}", token=token)

@@ -76,9 +76,7 @@ def start_server(
         f"bind_port = {port}\n"
         f"workers = {workers}\n"
         f"log_level = {log_level}\n"
-        "[database]\n"
-        + "".join(f"{name} = {value}\n" for name, value in database.items())
-        + "[token_auth]\n"
+        "[database]\n" + "".join(f"{name} = {value}\n" for name, value in database.items()) + "[token_auth]\n"
         f"tokens_file = {tokens}\n" + extra_config
     )
     log_file = directory / "server.log"
@@ -106,11 +104,33 @@ def _wsgi_server_command(name: str, port: int, workers: int) -> list[str]:
     callable_ = "freezer_api.cmd.api:application"
     if name == "uwsgi":
         # The original README's command; --die-on-term so that SIGTERM stops it.
-        return [str(bin_dir / "uwsgi"), "--http", f"127.0.0.1:{port}", "--need-app", "--master",
-                "--processes", str(workers), "--threads", "4", "--die-on-term", "--module", callable_]
+        return [
+            str(bin_dir / "uwsgi"),
+            "--http",
+            f"127.0.0.1:{port}",
+            "--need-app",
+            "--master",
+            "--processes",
+            str(workers),
+            "--threads",
+            "4",
+            "--die-on-term",
+            "--module",
+            callable_,
+        ]
     if name == "gunicorn":
-        return [str(bin_dir / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-                "--worker-class", "gthread", "--threads", "4", callable_]
+        return [
+            str(bin_dir / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            callable_,
+        ]
     raise ValueError(f"unknown WSGI server {name!r}")
 
 

@@ -57,7 +57,9 @@ def ensure_installed(venv: Path, requirements: Path) -> None:
     with open(log, "wb") as out:
         result = subprocess.run(
             [str(venv / "bin" / "python"), "-m", "pip", "install", "--no-input", "-r", str(requirements)],
-            stdout=out, stderr=subprocess.STDOUT, timeout=INSTALL_TIMEOUT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            timeout=INSTALL_TIMEOUT,
         )
     if result.returncode != 0:
         raise RuntimeError(f"installing {requirements.name} failed (exit {result.returncode}), see {log}:\n{tail(log)}")

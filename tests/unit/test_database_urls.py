@@ -11,7 +11,10 @@ from freezer_api.storage.engine import UnusableDriver, parse_database_url
         ("postgresql+psycopg://freezer:pw@db.example/freezer", "postgresql+psycopg://freezer:pw@db.example/freezer"),
         ("postgresql://freezer@db.example:5433/freezer", "postgresql+psycopg://freezer@db.example:5433/freezer"),
         ("mysql+pymysql://freezer@db.example/freezer", "mysql+pymysql://freezer@db.example/freezer"),
-        ("mysql://freezer@db.example/freezer?charset=utf8mb4", "mysql+pymysql://freezer@db.example/freezer?charset=utf8mb4"),
+        (
+            "mysql://freezer@db.example/freezer?charset=utf8mb4",
+            "mysql+pymysql://freezer@db.example/freezer?charset=utf8mb4",
+        ),
         ("mariadb://freezer@db.example/freezer", "mariadb+pymysql://freezer@db.example/freezer"),
         ("sqlite:////var/lib/freezer/freezer.sqlite", "sqlite:////var/lib/freezer/freezer.sqlite"),
     ],

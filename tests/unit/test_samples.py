@@ -10,15 +10,27 @@ BIN = Path(sys.executable).parent
 
 def test_policy_sample_is_current(tmp_path):
     output = tmp_path / "policy.yaml.sample"
-    subprocess.run([str(BIN / "oslopolicy-sample-generator"), "--namespace", "freezer-api", "--output-file", str(output)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "oslopolicy-sample-generator"), "--namespace", "freezer-api", "--output-file", str(output)],
+        check=True,
+        capture_output=True,
+    )
     assert output.read_text() == (ROOT / "etc" / "policy.yaml.sample").read_text(), "run 'make sample-policy'"
 
 
 def test_config_sample_is_current_and_covers_keystone(tmp_path):
     output = tmp_path / "freezer-api.conf.sample"
-    subprocess.run([str(BIN / "oslo-config-generator"), "--config-file", str(ROOT / "etc" / "config-generator.conf"),
-                    "--output-file", str(output)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(BIN / "oslo-config-generator"),
+            "--config-file",
+            str(ROOT / "etc" / "config-generator.conf"),
+            "--output-file",
+            str(output),
+        ],
+        check=True,
+        capture_output=True,
+    )
     generated, committed = _blocks(output.read_text()), _blocks((ROOT / "etc" / "freezer-api.conf.sample").read_text())
     # Only our own options are compared: other namespaces' help text moves with their releases.
     ours = {key: text for key, text in generated.items() if key[1] == "freezer-api"}

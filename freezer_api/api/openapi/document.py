@@ -38,23 +38,38 @@ SCHEMAS: dict[str, dict] = {
 }
 
 _ERRORS = {
-    400: ("BadRequest", "The request is malformed: invalid JSON, a body that breaks the schema or the "
-          "service's limits (nesting deeper than [api] max_json_depth, default 32; strings longer than "
-          "[api] max_string_length, default 65536; the NUL character), bad paging parameters, or a project "
-          "id that is not 1-255 letters, digits, underscores or dashes."),
+    400: (
+        "BadRequest",
+        "The request is malformed: invalid JSON, a body that breaks the schema or the "
+        "service's limits (nesting deeper than [api] max_json_depth, default 32; strings longer than "
+        "[api] max_string_length, default 65536; the NUL character), bad paging parameters, or a project "
+        "id that is not 1-255 letters, digits, underscores or dashes.",
+    ),
     401: ("Unauthorized", "No valid X-Auth-Token was given."),
     403: ("Forbidden", "The policy does not allow this caller this operation in this project."),
     404: ("NotFound", "No such document in this project."),
     405: ("UnknownAction", "The session action is neither start nor end."),
-    409: ("Conflict", "The id is taken in this project, the client belongs to another project, or a "
-          "concurrent change could not be reconciled."),
+    409: (
+        "Conflict",
+        "The id is taken in this project, the client belongs to another project, or a "
+        "concurrent change could not be reconciled.",
+    ),
     413: ("ContentTooLarge", "The body is larger than [api] max_request_body_size (default 1 MiB)."),
-    415: ("UnsupportedMediaType", "The body is declared as something other than UTF-8 JSON. A body without "
-          "Content-Type, or declared application/x-www-form-urlencoded (curl -d), is read as JSON."),
-    422: ("Unprocessable", "The job's client is not visible to the project, or does not support an "
-          "action, mode, storage or engine the job uses."),
-    503: ("ServiceUnavailable", "The database is unavailable or busy (retry after Retry-After seconds), "
-          "or, for /healthcheck, the operator took this node out of rotation."),
+    415: (
+        "UnsupportedMediaType",
+        "The body is declared as something other than UTF-8 JSON. A body without "
+        "Content-Type, or declared application/x-www-form-urlencoded (curl -d), is read as JSON.",
+    ),
+    422: (
+        "Unprocessable",
+        "The job's client is not visible to the project, or does not support an "
+        "action, mode, storage or engine the job uses.",
+    ),
+    503: (
+        "ServiceUnavailable",
+        "The database is unavailable or busy (retry after Retry-After seconds), "
+        "or, for /healthcheck, the operator took this node out of rotation.",
+    ),
 }
 
 # Path ids. A lookup of an id no document can have is a 404; a create or
@@ -77,7 +92,7 @@ _QUERY_PARAMETERS = {
     "limit": {
         "schema": _PAGING_VALUE,
         "description": "Page size; absent or 0 means 10 ([api] default_limit). Larger than [api] max_limit "
-                       "(default 1000): lowered to it.",
+        "(default 1000): lowered to it.",
     },
     "offset": {"schema": _PAGING_VALUE, "description": "How many matching documents to skip."},
     "marker": {
@@ -132,13 +147,18 @@ def build_document(tables: Iterable[list[Operation]] = TABLES) -> dict[str, Any]
             },
             "schemas": {name: _published(schema) for name, schema in SCHEMAS.items()},
             "parameters": {
-                **{name: {"name": name, "in": "path", "required": True, **spec}
-                   for name, spec in _PATH_PARAMETERS.items()},
-                **{name: {"name": name, "in": "query", "required": False, **spec}
-                   for name, spec in _QUERY_PARAMETERS.items()},
+                **{
+                    name: {"name": name, "in": "path", "required": True, **spec}
+                    for name, spec in _PATH_PARAMETERS.items()
+                },
+                **{
+                    name: {"name": name, "in": "query", "required": False, **spec}
+                    for name, spec in _QUERY_PARAMETERS.items()
+                },
             },
             "responses": {
-                name: _error_response(status, description, with_body=True) for status, (name, description) in _ERRORS.items()
+                name: _error_response(status, description, with_body=True)
+                for status, (name, description) in _ERRORS.items()
             },
             "headers": {
                 "RequestId": _REQUEST_ID,

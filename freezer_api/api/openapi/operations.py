@@ -100,31 +100,57 @@ class DocumentKind:
         }
 
 
-def listing(kind: DocumentKind, search: dict, *, query: tuple[str, ...] = ("limit", "offset"), errors=(), description="") -> Operation:
+def listing(
+    kind: DocumentKind, search: dict, *, query: tuple[str, ...] = ("limit", "offset"), errors=(), description=""
+) -> Operation:
     return Operation(
-        "GET", kind.collection, kind.op_id("list", plural=True), f"List {kind.name}, filtered by a search body", kind.name,
-        200, kind.list_result, (*READS_BODY, *AUTHENTICATED, *errors, *USES_DATABASE),
-        body=search, query=query,
+        "GET",
+        kind.collection,
+        kind.op_id("list", plural=True),
+        f"List {kind.name}, filtered by a search body",
+        kind.name,
+        200,
+        kind.list_result,
+        (*READS_BODY, *AUTHENTICATED, *errors, *USES_DATABASE),
+        body=search,
+        query=query,
         description=(
             "The optional JSON body of this GET is a search object (match, match_not"
             + (", time_after, time_before" if "time_after" in search.get("properties", {}) else "")
-            + "). Documents are ordered by creation, then id. " + description
+            + "). Documents are ordered by creation, then id. "
+            + description
         ).strip(),
     )
 
 
 def creation(kind: DocumentKind, body: dict, *, errors=(), summary="", description="") -> Operation:
     return Operation(
-        "POST", kind.collection, kind.op_id("create"), summary or f"Create a {kind.noun}", kind.name,
-        201, kind.id_result, (*READS_BODY, *AUTHENTICATED, *errors, *USES_DATABASE),
-        body=body, body_required=True, description=description, creates=kind.id_name,
+        "POST",
+        kind.collection,
+        kind.op_id("create"),
+        summary or f"Create a {kind.noun}",
+        kind.name,
+        201,
+        kind.id_result,
+        (*READS_BODY, *AUTHENTICATED, *errors, *USES_DATABASE),
+        body=body,
+        body_required=True,
+        description=description,
+        creates=kind.id_name,
     )
 
 
 def showing(kind: DocumentKind, *, errors=(), description="") -> Operation:
     return Operation(
-        "GET", kind.item, kind.op_id("get"), f"Get one {kind.noun}", kind.name,
-        200, kind.document, (400, *AUTHENTICATED, 404, *errors, *USES_DATABASE), description=description,
+        "GET",
+        kind.item,
+        kind.op_id("get"),
+        f"Get one {kind.noun}",
+        kind.name,
+        200,
+        kind.document,
+        (400, *AUTHENTICATED, 404, *errors, *USES_DATABASE),
+        description=description,
     )
 
 
@@ -133,9 +159,17 @@ def replacing(kind: DocumentKind, body: dict, *, errors=(), description="") -> l
     summary = f"Create the {kind.noun} with this id, or replace it"
     return [
         Operation(
-            method, kind.item, kind.op_id(verb), summary, kind.name,
-            201, kind.version_result, (*READS_BODY, *AUTHENTICATED, 409, *errors, *USES_DATABASE),
-            body=body, body_required=True, creates=kind.id_name,
+            method,
+            kind.item,
+            kind.op_id(verb),
+            summary,
+            kind.name,
+            201,
+            kind.version_result,
+            (*READS_BODY, *AUTHENTICATED, 409, *errors, *USES_DATABASE),
+            body=body,
+            body_required=True,
+            creates=kind.id_name,
             description=(description + (" PUT is an alias of POST here." if method == "PUT" else "")).strip(),
         )
         for method, verb in (("POST", "replace"), ("PUT", "put"))
@@ -144,14 +178,29 @@ def replacing(kind: DocumentKind, body: dict, *, errors=(), description="") -> l
 
 def patching(kind: DocumentKind, body: dict, *, response: dict | None = None, errors=(), description="") -> Operation:
     return Operation(
-        "PATCH", kind.item, kind.op_id("update"), f"Change some fields of a {kind.noun}", kind.name,
-        200, response or kind.version_result, (*READS_BODY, *AUTHENTICATED, 404, 409, *errors, *USES_DATABASE),
-        body=body, body_required=True, description=description,
+        "PATCH",
+        kind.item,
+        kind.op_id("update"),
+        f"Change some fields of a {kind.noun}",
+        kind.name,
+        200,
+        response or kind.version_result,
+        (*READS_BODY, *AUTHENTICATED, 404, 409, *errors, *USES_DATABASE),
+        body=body,
+        body_required=True,
+        description=description,
     )
 
 
 def deleting(kind: DocumentKind, *, errors=(), description="") -> Operation:
     return Operation(
-        "DELETE", kind.item, kind.op_id("delete"), f"Delete a {kind.noun}", kind.name,
-        204, None, (400, *AUTHENTICATED, 404, *errors, *USES_DATABASE), description=description,
+        "DELETE",
+        kind.item,
+        kind.op_id("delete"),
+        f"Delete a {kind.noun}",
+        kind.name,
+        204,
+        None,
+        (400, *AUTHENTICATED, 404, *errors, *USES_DATABASE),
+        description=description,
     )

@@ -46,8 +46,13 @@ CLIENT = {
 }
 
 # The id of a v1 backup is made of these fields; each has a 2015 name and a current one.
-_ID_FIELDS = (("container",), ("host_name", "hostname"), ("backup_name",), ("timestamp", "time_stamp"),
-              ("level", "curr_backup_level"))
+_ID_FIELDS = (
+    ("container",),
+    ("host_name", "hostname"),
+    ("backup_name",),
+    ("timestamp", "time_stamp"),
+    ("level", "curr_backup_level"),
+)
 _COMPLETE = {"allOf": [{"anyOf": [{"required": [name]} for name in names]} for names in _ID_FIELDS]}
 
 
@@ -63,6 +68,7 @@ def _metadata_or_document(metadata: dict) -> dict:
 
 BACKUP_CREATE = _metadata_or_document({"allOf": [backups.V1_METADATA, _COMPLETE]})
 BACKUP_PATCH = _metadata_or_document(backups.V1_METADATA)
+
 
 def _info_or_document(info: dict) -> dict:
     """A v1 client body: the client info, or a v1 document carrying it under `client`."""
@@ -90,11 +96,13 @@ _ID_RULES = (
 def _v1(operations: list[Operation]) -> list[Operation]:
     """v2 operations at their v1 paths: no project_id, v1 operation ids."""
     return [
-        Operation(**{
-            **op.__dict__,
-            "path": op.path.replace(v2.PREFIX, PREFIX),
-            "operation_id": op.operation_id.replace("v2_", "v1_", 1),
-        })
+        Operation(
+            **{
+                **op.__dict__,
+                "path": op.path.replace(v2.PREFIX, PREFIX),
+                "operation_id": op.operation_id.replace("v2_", "v1_", 1),
+            }
+        )
         for op in operations
         if op.path.startswith(f"{v2.PREFIX}/") and op.tag in ("jobs", "actions", "sessions")
     ]
@@ -105,12 +113,18 @@ def _v1_jobs(operations: list[Operation]) -> list[Operation]:
     result = []
     for op in operations:
         if op.operation_id == "v1_create_job":
-            op = Operation(**{**op.__dict__, "errors": tuple(s for s in op.errors if s != 409),
-                              "description": "The server always chooses the job_id (a body job_id is ignored). "
-                                             "422: the client is unknown or lacks a capability."})
+            op = Operation(
+                **{
+                    **op.__dict__,
+                    "errors": tuple(s for s in op.errors if s != 409),
+                    "description": "The server always chooses the job_id (a body job_id is ignored). "
+                    "422: the client is unknown or lacks a capability.",
+                }
+            )
         elif op.operation_id == "v1_list_jobs":
-            op = Operation(**{**op.__dict__, "description": "The caller's project only: all_projects is read "
-                                                            "and ignored."})
+            op = Operation(
+                **{**op.__dict__, "description": "The caller's project only: all_projects is read and ignored."}
+            )
         elif op.operation_id == "v1_get_job":
             op = Operation(**{**op.__dict__, "description": "The caller's project only."})
         result.append(op)
@@ -119,26 +133,55 @@ def _v1_jobs(operations: list[Operation]) -> list[Operation]:
 
 OPERATIONS: list[Operation] = [
     home_document("v1"),
-    listing(BACKUPS, search.BACKUP_SEARCH, query=("limit", "offset", "marker"),
-            description="`marker=ID` starts after backup ID (400 when there is none). Searches may use the 2015 names."),
-    creation(BACKUPS, BACKUP_CREATE, errors=(409,), summary="Record a backup's metadata under its composite id",
-             description="The id is container_hostname_backupname_timestamp_level; 409 when the project has it."
-                         + _ID_RULES),
+    listing(
+        BACKUPS,
+        search.BACKUP_SEARCH,
+        query=("limit", "offset", "marker"),
+        description="`marker=ID` starts after backup ID (400 when there is none). Searches may use the 2015 names.",
+    ),
+    creation(
+        BACKUPS,
+        BACKUP_CREATE,
+        errors=(409,),
+        summary="Record a backup's metadata under its composite id",
+        description="The id is container_hostname_backupname_timestamp_level; 409 when the project has it." + _ID_RULES,
+    ),
     showing(BACKUPS),
-    patching(BACKUPS, BACKUP_PATCH, response=BACKUP,
-             description="Merges the metadata; the id fields cannot change (400)." + _ID_RULES),
+    patching(
+        BACKUPS,
+        BACKUP_PATCH,
+        response=BACKUP,
+        description="Merges the metadata; the id fields cannot change (400)." + _ID_RULES,
+    ),
     Operation(
-        "PUT", BACKUPS.item, "v1_replace_backup", "Replace a backup's metadata", "backups",
-        200, BACKUP, (*READS_BODY, *AUTHENTICATED, 404, 409, *USES_DATABASE),
-        body=BACKUP_CREATE, body_required=True, description="The id fields cannot change (400)." + _ID_RULES,
+        "PUT",
+        BACKUPS.item,
+        "v1_replace_backup",
+        "Replace a backup's metadata",
+        "backups",
+        200,
+        BACKUP,
+        (*READS_BODY, *AUTHENTICATED, 404, 409, *USES_DATABASE),
+        body=BACKUP_CREATE,
+        body_required=True,
+        description="The id fields cannot change (400)." + _ID_RULES,
     ),
     deleting(BACKUPS),
     listing(CLIENTS, search.SEARCH, description="The project's clients and every project's central clients."),
-    creation(CLIENTS, CLIENT_REGISTRATION, errors=(409,), summary="Register a client",
-             description="409 when the project (or, for its id, another project's central client) has it."),
+    creation(
+        CLIENTS,
+        CLIENT_REGISTRATION,
+        errors=(409,),
+        summary="Register a client",
+        description="409 when the project (or, for its id, another project's central client) has it.",
+    ),
     showing(CLIENTS),
-    patching(CLIENTS, CLIENT_PATCH, response=CLIENT,
-             description="Merges client info into the project's registration; client_id and uuid cannot change (400)."),
+    patching(
+        CLIENTS,
+        CLIENT_PATCH,
+        response=CLIENT,
+        description="Merges client info into the project's registration; client_id and uuid cannot change (400).",
+    ),
     deleting(CLIENTS, description="403 for another project's central client."),
     *_v1_jobs(_v1(v2.OPERATIONS)),
 ]

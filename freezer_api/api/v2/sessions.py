@@ -31,7 +31,9 @@ class SessionJob(DocumentResource):
         self.service.add_job(project_id, session_id, job_id)
         resp.status = falcon.HTTP_204
 
-    def on_delete(self, req: falcon.Request, resp: falcon.Response, project_id: str, session_id: str, job_id: str) -> None:
+    def on_delete(
+        self, req: falcon.Request, resp: falcon.Response, project_id: str, session_id: str, job_id: str
+    ) -> None:
         self.authorize(req, self.rule("job:remove"), project_id)
         self.service.remove_job(project_id, session_id, job_id)
         resp.status = falcon.HTTP_204

@@ -28,6 +28,14 @@ PATCH = {
 DOCUMENT = {
     "type": "object",
     "properties": {**_PROPERTIES, "action_id": STORED_ID, **OWNER_FIELDS, "_version": VERSION},
-    "required": ["action_id", "project_id", "user_id", "freezer_action", "max_retries", "max_retries_interval", "mandatory"],
+    "required": [
+        "action_id",
+        "project_id",
+        "user_id",
+        "freezer_action",
+        "max_retries",
+        "max_retries_interval",
+        "mandatory",
+    ],
     "additionalProperties": True,
 }

@@ -48,7 +48,10 @@ DOCUMENT = {
                 "hostname": {"type": "string"},
                 "description": {"type": ["string", "null"]},
                 "is_central": {"type": "boolean"},
-                **{name: REGISTER["properties"][name] for name in ("supported_actions", "supported_modes", "supported_storages", "supported_engines")},
+                **{
+                    name: REGISTER["properties"][name]
+                    for name in ("supported_actions", "supported_modes", "supported_storages", "supported_engines")
+                },
             },
             "required": ["client_id", "uuid", "is_central"],
             "additionalProperties": True,

@@ -143,7 +143,16 @@ DOCUMENT = {
         },
         "_version": VERSION,
     },
-    "required": ["job_id", "project_id", "user_id", "client_id", "description", "session_id", "session_tag",
-                 "job_schedule", "job_actions"],
+    "required": [
+        "job_id",
+        "project_id",
+        "user_id",
+        "client_id",
+        "description",
+        "session_id",
+        "session_tag",
+        "job_schedule",
+        "job_actions",
+    ],
     "additionalProperties": False,
 }
