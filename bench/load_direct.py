@@ -11,18 +11,17 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
+from bench import dataset
+from bench.dataset import PROJECT_ID, Loaded
 from freezer_api.app import create_store
 from freezer_api.cmd.api import load_conf
 from freezer_api.context import RequestContext
 from freezer_api.domain.backups import Backups
 from freezer_api.domain.services import Services
 from freezer_api.storage.store import Store
-
-from bench import dataset
-from bench.dataset import PROJECT_ID, Loaded
 
 BATCH = 2000
 
@@ -37,7 +36,7 @@ class _InsertCollector:
         return change(self)
 
     @property
-    def backups(self) -> "_InsertCollector":
+    def backups(self) -> _InsertCollector:
         return self
 
     def get(self, project_id: str, doc_id: str, **_) -> None:
@@ -86,7 +85,7 @@ def _load(store: Store, size: int, progress: Callable[[str], None]) -> Loaded:
         loaded.backup_ids.append(builder.create(ctx, PROJECT_ID, dataset.backup_body(n)))
         if len(collector.documents) >= BATCH or n == size - 1:
             batch, collector.documents = collector.documents, []
-            store.atomic(lambda uow: uow.backups.insert_many(PROJECT_ID, dataset.USER_ID, batch))
+            store.atomic(lambda uow, batch=batch: uow.backups.insert_many(PROJECT_ID, dataset.USER_ID, batch))
             if (n + 1) % 50_000 == 0:
                 rate = (n + 1) / (time.monotonic() - started)
                 progress(f"  {n + 1:,} backups ({rate:,.0f}/s)")

@@ -13,16 +13,15 @@ import hashlib
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import create_engine, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError
 
-from freezer_api.storage import schema
-
 from bench import dataset, load_direct, load_http, servers
+from freezer_api.storage import schema
 
 DATA_DIR = servers.BENCH_DIR / ".data"
 

@@ -62,7 +62,10 @@ def server_table(target: dict) -> str:
         "RSS largest process MiB (peak)",
     ]
     idle = target.get("memory_at_start", {})
-    note = f"RSS right after start: {idle.get('total_mib', '?')} MiB in {idle.get('processes', '?')} processes {idle.get('per_process_mib', '')}"
+    note = (
+        f"RSS right after start: {idle.get('total_mib', '?')} MiB in {idle.get('processes', '?')} processes "
+        f"{idle.get('per_process_mib', '')}"
+    )
     return _table(header, rows) + "\n\n" + note
 
 
@@ -117,8 +120,11 @@ def ceiling_line(ours: dict, ceiling: dict, wsgi_server: str) -> str:
 def render(result: dict) -> str:
     options = result["options"]
     parts = [
-        f"# {result['date']}: {options['size']:,} backups, {options['engine']}, concurrency {options['concurrency']}, "
-        f"{options['duration']} s per scenario after {options['warmup']} s warm-up, {options['workers']} workers",
+        (
+            f"# {result['date']}: {options['size']:,} backups, {options['engine']}, "
+            f"concurrency {options['concurrency']}, "
+            f"{options['duration']} s per scenario after {options['warmup']} s warm-up, {options['workers']} workers"
+        ),
         f"machine: {result['machine']}",
     ]
     if options.get("options"):

@@ -38,7 +38,7 @@ import orjson  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from freezer_api.domain.search import parse_search  # noqa: E402
-from freezer_api.storage import schema, tables  # noqa: E402
+from freezer_api.storage import tables  # noqa: E402
 from freezer_api.storage.documents import queries_for  # noqa: E402
 from freezer_api.storage.documents_types import Scope  # noqa: E402
 from freezer_api.storage.engine import make_engine  # noqa: E402
@@ -81,7 +81,7 @@ def load(store: Store, count: int) -> float:
     started = time.monotonic()
     for first in range(0, count, BATCH):
         docs = [backup_document(number) for number in range(first, min(count, first + BATCH))]
-        store.atomic(lambda uow: uow.backups.insert_many(PROJECT, USER, docs))
+        store.atomic(lambda uow, docs=docs: uow.backups.insert_many(PROJECT, USER, docs))
         done = first + len(docs)
         if done % 100_000 == 0 or done == count:
             elapsed = time.monotonic() - started
@@ -152,7 +152,7 @@ def measure(base_url: str, case: str, ids: list[str], *, concurrency: int, reque
         connection = http.client.HTTPConnection(host, port, timeout=60)
         mine = []
         try:
-            for warmup in range(5):
+            for _warmup in range(5):
                 send(connection, *requests_for(case, ids, rng))
             start.wait()
             for _ in range(per_client):

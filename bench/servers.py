@@ -58,7 +58,10 @@ def start_ours(
     options: dict[str, str] | None = None,
     wsgi_server: str = "granian",
 ) -> Server:
-    """`freezer-api` itself (granian), or our WSGI `application` under the original's uWSGI, same workers and threads."""
+    """`freezer-api` itself (granian), or our WSGI `application` under the original's uWSGI.
+
+    Both get the same workers and threads.
+    """
     port = processes.free_port()
     config = write_ours_config(run_dir, database_url, port=port, workers=workers, options=options)
     command = [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", str(config)]
@@ -86,7 +89,10 @@ def threads_per_worker(options: dict[str, str] | None) -> int:
 def uwsgi_command(
     uwsgi: Path, port: int, *, workers: int, threads: int, module: str, virtualenv: str | None = None
 ) -> list[str]:
-    """uWSGI serving `module` (module:callable) over keep-alive HTTP on 127.0.0.1, one app per worker, no request log."""
+    """uWSGI serving `module` (module:callable) over keep-alive HTTP on 127.0.0.1.
+
+    One app per worker, no request log.
+    """
     command = [
         str(uwsgi),
         "--http11-socket",
@@ -105,7 +111,7 @@ def uwsgi_command(
         "--module",
         module,
     ]
-    return command + ["--virtualenv", virtualenv] if virtualenv else command
+    return [*command, "--virtualenv", virtualenv] if virtualenv else command
 
 
 # -- the original -------------------------------------------------------------

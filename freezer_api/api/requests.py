@@ -44,7 +44,9 @@ def read_json(req: falcon.Request, limits: Limits) -> Any:
     try:
         document = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        raise falcon.HTTPBadRequest(title="Malformed JSON", description=f"The body is not valid JSON: {error}")
+        raise falcon.HTTPBadRequest(
+            title="Malformed JSON", description=f"The body is not valid JSON: {error}"
+        ) from None
     check_json_limits(document, max_depth=limits.max_json_depth, max_string_length=limits.max_string_length)
     return document
 

@@ -31,7 +31,7 @@ MISSING = "Missing required credentials"
 DEFAULT_TIMEOUT = 30
 
 
-def make_trust_broker(conf: cfg.ConfigOpts) -> "KeystoneTrusts | None":
+def make_trust_broker(conf: cfg.ConfigOpts) -> KeystoneTrusts | None:
     """The trust broker the jobs domain uses; None (no trusts) unless auth_strategy = keystone."""
     if conf.auth_strategy != "keystone":
         return None
@@ -73,7 +73,7 @@ class KeystoneTrusts:
             return
         try:
             self.delete_trust(ctx, trust_id)
-        except Exception as error:  # noqa: BLE001 - logged for the operator
+        except Exception as error:  # any failure is logged for the operator, never fails the delete
             LOG.warning(
                 "trust %s of a deleted job was not deleted: %s; delete it with 'openstack trust delete %s'",
                 trust_id,
@@ -211,5 +211,5 @@ def _message(error: ksa_exceptions.ClientException) -> str:
     response = getattr(error, "response", None)
     try:
         return response.json()["error"]["message"]
-    except Exception:  # noqa: BLE001 - any unexpected body: fall back to the exception text
+    except Exception:  # any unexpected body: fall back to the exception text
         return str(error)

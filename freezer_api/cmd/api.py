@@ -98,7 +98,7 @@ def _prepare_static_tokens(conf: cfg.ConfigOpts) -> None:
 
     path = tokens.tokens_file(conf)
     if conf.token_auth.tokens_file is None and not path.exists():
-        token, entry = tokens.create_token(path, project_id="default", user_id="admin", roles=["admin"])
+        token, _entry = tokens.create_token(path, project_id="default", user_id="admin", roles=["admin"])
         print(_first_token_banner(conf, path, token), file=sys.stderr, flush=True)
         return
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from freezer_api.context import RequestContext
 from freezer_api.domain.documents import DocumentService
@@ -11,8 +11,8 @@ from freezer_api.domain.ids import is_storable_key, new_id
 from freezer_api.domain.schemas import backups as schemas
 from freezer_api.domain.search import parse_search
 from freezer_api.domain.validation import require_object, validate
-from freezer_api.storage.documents_types import Scope, StoredDocument
 from freezer_api.storage.documents import prepare
+from freezer_api.storage.documents_types import Scope, StoredDocument
 from freezer_api.storage.store import UnitOfWork
 
 DEFAULT_STATUS = "available"

@@ -10,8 +10,9 @@ search is answered by the database through an index.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import orjson
 
@@ -49,10 +50,7 @@ def value_token(value: Any) -> str:
     elif isinstance(value, int):
         token = "n" + str(value)
     elif isinstance(value, float):
-        if value.is_integer() and abs(value) < 2**63:
-            token = "n" + str(int(value))
-        else:
-            token = "n" + repr(value)
+        token = "n" + str(int(value)) if value.is_integer() and abs(value) < 2**63 else "n" + repr(value)
     else:
         token = "j" + orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
     return _fit(token)

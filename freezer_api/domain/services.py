@@ -22,7 +22,7 @@ class Services:
     sessions: Sessions
 
     @classmethod
-    def over(cls, store: Store, *, trusts: TrustBroker | None = None) -> "Services":
+    def over(cls, store: Store, *, trusts: TrustBroker | None = None) -> Services:
         return cls(
             backups=Backups(store),
             clients=Clients(store),

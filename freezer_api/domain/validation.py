@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError, validators
@@ -12,7 +12,7 @@ from jsonschema.exceptions import best_match
 from freezer_api.domain.errors import BadRequest
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ecma_pattern(pattern: str) -> re.Pattern:
     # JSON Schema patterns are ECMA-262 regular expressions, where `$` ends
     # the input; Python's `$` also matches before a final newline.

@@ -9,8 +9,9 @@ without decoding and re-encoding them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence, Union
+from typing import Any
 
 import orjson
 from sqlalchemy.engine import Dialect
@@ -52,7 +53,7 @@ def prepare(doc: dict) -> Prepared:
     return Prepared(doc, orjson.dumps(doc).decode(), document_text(doc), frozenset(document_terms(doc)))
 
 
-NewDocument = Union[dict, Prepared]
+NewDocument = dict | Prepared
 
 
 class VersionConflict(Exception):
@@ -65,7 +66,7 @@ class ReadOnly(Exception):
 
 def _stored(tables: DocumentTables, row) -> StoredDocument:
     """A document from a (seq, project_id, version, doc, *attributes) row."""
-    return StoredDocument(row[0], row[1], row[2], row[3], dict(zip(tables.attributes, row[4:])))
+    return StoredDocument(row[0], row[1], row[2], row[3], dict(zip(tables.attributes, row[4:], strict=False)))
 
 
 class DocumentRepository:
@@ -137,7 +138,7 @@ class DocumentRepository:
         """Like search, each document with its attribute columns by name."""
         compiled, values = self.q.search(scope, query, after_id=after_id, attributes=True)
         values["limit"], values["offset"] = limit, offset
-        return [(row[0], dict(zip(self.t.attributes, row[1:]))) for row in self._rows(compiled, values)]
+        return [(row[0], dict(zip(self.t.attributes, row[1:], strict=False))) for row in self._rows(compiled, values)]
 
     def central_client_ids(self, *, excluding_project: str) -> set[str]:
         """Ids of the central clients of every other project (clients only)."""
@@ -163,17 +164,21 @@ class DocumentRepository:
         prepared = [doc if isinstance(doc, Prepared) else prepare(doc) for _, doc in docs]
         rows = [
             self._row(project_id, doc_id, user_id, encoded, attrs)
-            for (doc_id, _), encoded, attrs in zip(docs, prepared, attributes)
+            for (doc_id, _), encoded, attrs in zip(docs, prepared, attributes, strict=False)
         ]
         seqs = [self._insert_row(row) for row in rows]
-        terms = [term for seq, encoded in zip(seqs, prepared) for term in _term_rows(seq, project_id, encoded.terms)]
+        terms = [
+            term
+            for seq, encoded in zip(seqs, prepared, strict=False)
+            for term in _term_rows(seq, project_id, encoded.terms)
+        ]
         if len(terms) >= _COPY_AT_LEAST and self.dialect.name == "postgresql":
             self._copy_terms(terms)
         else:
             self._execute_many(self.q.insert_term, terms)
         return [
             StoredDocument(seq, project_id, 1, row["v_doc"], {name: row[f"v_{name}"] for name in self.t.attributes})
-            for seq, row in zip(seqs, rows)
+            for seq, row in zip(seqs, rows, strict=False)
         ]
 
     def _insert_row(self, row: dict[str, Any]) -> int:

@@ -36,15 +36,13 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with _exclusive(engine):
-        with engine.begin() as conn:
-            command.upgrade(_config(conn), revision)
+    with _exclusive(engine), engine.begin() as conn:
+        command.upgrade(_config(conn), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with _exclusive(engine):
-        with engine.begin() as conn:
-            command.downgrade(_config(conn), revision)
+    with _exclusive(engine), engine.begin() as conn:
+        command.downgrade(_config(conn), revision)
 
 
 def differences(engine: Engine) -> list:

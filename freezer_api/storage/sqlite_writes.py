@@ -21,9 +21,10 @@ import sqlite3
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Engine
 
@@ -67,7 +68,7 @@ class WriteGate:
 class _Pending:
     """One write transaction waiting for its commit."""
 
-    __slots__ = ("change", "value", "error", "finished", "attempts")
+    __slots__ = ("attempts", "change", "error", "finished", "value")
 
     def __init__(self, change: Callable):
         self.change = change

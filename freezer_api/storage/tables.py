@@ -8,8 +8,9 @@ search is answered from (see freezer_api.domain.search).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,

@@ -7,7 +7,6 @@ from sqlalchemy.engine import Dialect
 from freezer_api.storage import tables
 from freezer_api.storage.documents import DocumentRepository
 
-
 _KINDS = {kind.kind: kind for kind in tables.ALL}
 
 

@@ -394,8 +394,10 @@ HOSTILE_PATCHES = [
     b'{"description": "a\\u0000b"}',
     b'{"description": "x", "deep": ' + b"[" * 40 + b"]" * 40 + b"}",
     # Huge integers where each kind has an integer field (and a bad status for backups).
-    b'{"session_tag": 1180591620717411303424, "hold_off": 1180591620717411303424, '
-    b'"max_retries": 1180591620717411303424, "status": 1180591620717411303424}',
+    (
+        b'{"session_tag": 1180591620717411303424, "hold_off": 1180591620717411303424, '
+        b'"max_retries": 1180591620717411303424, "status": 1180591620717411303424}'
+    ),
     b'{"description": "' + b"x" * (MAX_STRING + 1) + b'"}',
     b'{"description": "\\ud800"}',
     b'{"description": NaN}',

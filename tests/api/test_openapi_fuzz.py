@@ -129,7 +129,8 @@ def test_every_documented_operation_answers_as_documented(case, cases_sent, fuzz
 def _empty_catalog(database_file):
     with contextlib.closing(sqlite3.connect(database_file, timeout=30)) as connection, connection:
         tables = connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
+            "SELECT name FROM sqlite_master"
+            " WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
         ).fetchall()
         for (table,) in tables:
             connection.execute(f'DELETE FROM "{table}"')

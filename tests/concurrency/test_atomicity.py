@@ -50,7 +50,7 @@ def test_concurrent_starts_with_one_tag_open_exactly_one_run(base, members):
     assert [r.json() for r in replies] == [{"result": "success", "session_tag": 1}] * N
     doc = session_doc(base, session_id)
     assert doc["session_tag"] == 1
-    assert {j: m["status"] for j, m in doc["jobs"].items()} == {j: "running" for j in job_ids}
+    assert {j: m["status"] for j, m in doc["jobs"].items()} == dict.fromkeys(job_ids, "running")
 
 
 def test_concurrent_ends_complete_the_session_with_every_member(base, members):

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import pytest
 from freezerclient.v2.client import Client
@@ -111,7 +112,7 @@ def start_schedulers(freezer_venv, credentials, freezer, tmp_path):
         for scheduler in schedulers:
             wait_for(
                 f"registration of client {scheduler.client_id}",
-                lambda: freezer.clients.get(scheduler.client_id),
+                lambda scheduler=scheduler: freezer.clients.get(scheduler.client_id),
                 [scheduler],
             )
         return schedulers

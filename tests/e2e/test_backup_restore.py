@@ -8,7 +8,6 @@ metadata back. Nothing is mocked or stubbed (see conftest.py for the catalog).
 
 from __future__ import annotations
 
-
 from tests.e2e.conftest import AccessLog, unique, wait_until_completed
 from tests.e2e.trees import differences, make_tree, snapshot
 
@@ -43,7 +42,7 @@ def test_a_directory_is_backed_up_and_restored_byte_for_byte(freezer, start_sche
     original = snapshot(source)
     storage, target = tmp_path / "storage", tmp_path / "restored"
     hostname, name = scheduler.client_id, unique("docs")
-    options = dict(hostname=hostname, backup_name=name, storage=storage, log_file=tmp_path / "agent.log")
+    options = {"hostname": hostname, "backup_name": name, "storage": storage, "log_file": tmp_path / "agent.log"}
 
     backup_job = freezer.jobs.create(
         job_of(scheduler.client_id, "back up docs", agent_action("backup", path_to_backup=str(source), **options))

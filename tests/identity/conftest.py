@@ -12,7 +12,6 @@ from tests.support.keystone import SERVICE_PROJECT, start_keystone
 from tests.support.keystone_cloud import Cloud, open_cloud
 from tests.support.server import LiveServer, start_server
 
-
 TOKEN_CACHE_SECONDS = 3
 
 

@@ -1,4 +1,7 @@
-"""Jobs for a central scheduler over Keystone: the creating user's trust, and the scheduler acting through it (contract 6.7)."""
+"""Jobs for a central scheduler over Keystone.
+
+The creating user's trust is kept with the job, and the scheduler acts through it (docs/jobs.md#trusts).
+"""
 
 from tests.identity.conftest import as_user
 from tests.support.factories import client_info, job

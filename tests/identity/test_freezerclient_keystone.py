@@ -18,14 +18,14 @@ from tests.support.factories import backup_metadata, client_info, unique
 
 def freezer_for(cloud, name: str, **overrides) -> Client:
     user = cloud.users[name]
-    options = dict(
-        username=user.name,
-        password=user.password,
-        auth_url=cloud.auth_url,
-        project_name=user.project,
-        user_domain_name="Default",
-        project_domain_name="Default",
-    )
+    options = {
+        "username": user.name,
+        "password": user.password,
+        "auth_url": cloud.auth_url,
+        "project_name": user.project,
+        "user_domain_name": "Default",
+        "project_domain_name": "Default",
+    }
     return Client(**{**options, **overrides})
 
 

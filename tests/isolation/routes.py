@@ -251,7 +251,11 @@ def expected(route: Route, situation: Situation) -> Expected:
     if route.op in ("list", "create", "upsert"):
         return Expected(route.success, lists_victim=every_project)
     # ...except that admin and service read any project's job by id (6.8, 9.3).
-    if route.op == "read" and route.kind == "jobs" and route.version == "v2":
-        if passes(persona, ADMIN_OR_SERVICE, project):
-            return Expected(200)
+    if (
+        route.op == "read"
+        and route.kind == "jobs"
+        and route.version == "v2"
+        and passes(persona, ADMIN_OR_SERVICE, project)
+    ):
+        return Expected(200)
     return Expected(404)

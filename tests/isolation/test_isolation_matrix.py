@@ -1,6 +1,7 @@
 """Tenant isolation matrix (issue #7): every route of v1 and v2 x every identity and path situation.
 
-Against a real freezer-api process with static tokens. For each cell (routes.py: 77 (method, route) pairs the app serves; 13 v2
+Against a real freezer-api process with static tokens. For each cell
+(routes.py: 77 (method, route) pairs the app serves; 13 v2
 situations, 9 v1 situations, 2 for the public routes; the all_projects
 situations on GET routes only) the test checks:
 
@@ -254,7 +255,7 @@ def _victim_document(world: World, route: Route, doc_id: str) -> dict:
     """The victim's document with this id as its baseline GET showed it, without `_version`."""
     for name, path in world.documents.items():
         if path == f"/v2/{VICTIM_PROJECT}/{route.kind}/{doc_id}":
-            status, raw = world.baseline_documents[name]
+            _status, raw = world.baseline_documents[name]
             doc = orjson.loads(raw)
             doc.pop("_version")
             return doc

@@ -30,7 +30,7 @@ def test_bulk_inserted_documents_are_found_like_single_ones(store):
 
     assert [stored.seq for stored in inserted] == sorted(stored.seq for stored in inserted)
     with store.reading() as uow:
-        for (backup_id, doc), stored in zip(docs, inserted):
+        for (backup_id, doc), stored in zip(docs, inserted, strict=False):
             got = uow.backups.get(project, backup_id)
             assert (got.seq, got.version, orjson.loads(got.raw)) == (stored.seq, 1, doc)
 

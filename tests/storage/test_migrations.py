@@ -156,7 +156,7 @@ def test_upgrade_from_the_first_revision_keeps_backups_and_clients(empty_databas
     store = Store(engine)
     backups, clients = Backups(store), Clients(store)
     assert backups.get(project, backup_ids[1]).doc["backup_metadata"]["backup_name"] == "var"
-    etc = [b for b in backups.list(project, {"match": [{"backup_name": "etc"}]}, limit=10, offset=0)]
+    etc = list(backups.list(project, {"match": [{"backup_name": "etc"}]}, limit=10, offset=0))
     assert len(etc) == 2 and backup_ids[0] in etc[0] and backup_ids[2] in etc[1]
     assert len(backups.list(project, {"time_after": 2000}, limit=10, offset=0)) == 2
     assert clients.get(project, client_id).doc["client"]["hostname"] == "db01.example.com"

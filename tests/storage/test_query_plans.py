@@ -90,10 +90,10 @@ def catalog(engine_name, tmp_path_factory) -> Store:
         store = Store(engine)
         big = backup_documents(BIG, BACKUPS_IN_BIG)
         for start in range(0, len(big), 400):
-            store.atomic(lambda uow: uow.backups.insert_many(BIG, "agent", big[start : start + 400]))
+            store.atomic(lambda uow, start=start: uow.backups.insert_many(BIG, "agent", big[start : start + 400]))
         for number in range(10):
             small = f"project-small-{number}"
-            store.atomic(lambda uow: uow.backups.insert_many(small, "agent", backup_documents(small, 30)))
+            store.atomic(lambda uow, small=small: uow.backups.insert_many(small, "agent", backup_documents(small, 30)))
         jobs = [job_document(BIG, number) for number in range(JOBS_IN_BIG)]
         store.atomic(lambda uow: uow.jobs.insert_many(BIG, "agent", jobs))
         with engine.begin() as conn:
@@ -125,7 +125,7 @@ def api_statements(store: Store) -> dict[str, Statement]:
     assert all(job["job_schedule"]["status"] != "completed" for job in polled)
     names = ("get", "list", "list small project", "search backup_name", "job poll")
     assert len(recorded) == len(names)
-    return dict(zip(names, recorded))
+    return dict(zip(names, recorded, strict=False))
 
 
 # Searches must be driven by the terms table's key, whatever else the planner does.
@@ -206,7 +206,7 @@ def explain_mysql(raw, dialect, statement: Statement) -> Plan:
     try:
         cursor.execute("EXPLAIN " + (sql := statement.sql(dialect))[0], sql[1])
         columns = [column[0] for column in cursor.description]
-        rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+        rows = [dict(zip(columns, row, strict=False)) for row in cursor.fetchall()]
     finally:
         cursor.close()
     plan = Plan(indexes={row["key"] for row in rows if row["key"]})

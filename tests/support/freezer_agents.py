@@ -15,6 +15,7 @@ and log in ~/.freezer.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -138,7 +139,5 @@ def _children(pid: int) -> list[int]:
 
 
 def _terminate(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass

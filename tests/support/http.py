@@ -29,7 +29,7 @@ class Response:
 class Caller:
     """Sends requests as one identity (headers) to one target (app or URL)."""
 
-    transport: "Transport"
+    transport: Transport
     headers: dict[str, str] = field(default_factory=dict)
 
     def request(
@@ -56,7 +56,7 @@ class Caller:
     def delete(self, path: str, json: Any = _NO_BODY, **kw) -> Response:
         return self.request("DELETE", path, json, **kw)
 
-    def with_headers(self, **headers: str) -> "Caller":
+    def with_headers(self, **headers: str) -> Caller:
         return Caller(self.transport, {**self.headers, **headers})
 
 

@@ -9,8 +9,9 @@ once under components.schemas and referenced wherever it is used.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from importlib import metadata
-from typing import Any, Iterable
+from typing import Any
 
 from freezer_api.api.openapi import root, v1, v2
 from freezer_api.api.openapi.operations import Operation
@@ -40,10 +41,12 @@ SCHEMAS: dict[str, dict] = {
 _ERRORS = {
     400: (
         "BadRequest",
-        "The request is malformed: invalid JSON, a body that breaks the schema or the "
-        "service's limits (nesting deeper than [api] max_json_depth, default 32; strings longer than "
-        "[api] max_string_length, default 65536; the NUL character), bad paging parameters, or a project "
-        "id that is not 1-255 letters, digits, underscores or dashes.",
+        (
+            "The request is malformed: invalid JSON, a body that breaks the schema or the "
+            "service's limits (nesting deeper than [api] max_json_depth, default 32; strings longer than "
+            "[api] max_string_length, default 65536; the NUL character), bad paging parameters, or a project "
+            "id that is not 1-255 letters, digits, underscores or dashes."
+        ),
     ),
     401: ("Unauthorized", "No valid X-Auth-Token was given."),
     403: ("Forbidden", "The policy does not allow this caller this operation in this project."),
@@ -51,24 +54,32 @@ _ERRORS = {
     405: ("UnknownAction", "The session action is neither start nor end."),
     409: (
         "Conflict",
-        "The id is taken in this project, the client belongs to another project, or a "
-        "concurrent change could not be reconciled.",
+        (
+            "The id is taken in this project, the client belongs to another project, or a "
+            "concurrent change could not be reconciled."
+        ),
     ),
     413: ("ContentTooLarge", "The body is larger than [api] max_request_body_size (default 1 MiB)."),
     415: (
         "UnsupportedMediaType",
-        "The body is declared as something other than UTF-8 JSON. A body without "
-        "Content-Type, or declared application/x-www-form-urlencoded (curl -d), is read as JSON.",
+        (
+            "The body is declared as something other than UTF-8 JSON. A body without "
+            "Content-Type, or declared application/x-www-form-urlencoded (curl -d), is read as JSON."
+        ),
     ),
     422: (
         "Unprocessable",
-        "The job's client is not visible to the project, or does not support an "
-        "action, mode, storage or engine the job uses.",
+        (
+            "The job's client is not visible to the project, or does not support an "
+            "action, mode, storage or engine the job uses."
+        ),
     ),
     503: (
         "ServiceUnavailable",
-        "The database is unavailable or busy (retry after Retry-After seconds), "
-        "or, for /healthcheck, the operator took this node out of rotation.",
+        (
+            "The database is unavailable or busy (retry after Retry-After seconds), "
+            "or, for /healthcheck, the operator took this node out of rotation."
+        ),
     ),
 }
 
@@ -142,7 +153,9 @@ def build_document(tables: Iterable[list[Operation]] = TABLES) -> dict[str, Any]
                     "type": "apiKey",
                     "in": "header",
                     "name": "X-Auth-Token",
-                    "description": "A Keystone token, or a static token from the tokens file ([token_auth] tokens_file).",
+                    "description": (
+                        "A Keystone token, or a static token from the tokens file ([token_auth] tokens_file)."
+                    ),
                 }
             },
             "schemas": {name: _published(schema) for name, schema in SCHEMAS.items()},

@@ -151,7 +151,9 @@ OPERATIONS: list[Operation] = [
         (*READS_BODY, *AUTHENTICATED, 404, 409, *USES_DATABASE),
         body=EVENT,
         body_required=True,
-        description="`result` is `success`, or `<event> already requested` when the job's event already had that value.",
+        description=(
+            "`result` is `success`, or `<event> already requested` when the job's event already had that value."
+        ),
     ),
     # actions (contract 2.4)
     listing(ACTIONS, search.SEARCH),

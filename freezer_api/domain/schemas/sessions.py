@@ -2,8 +2,8 @@
 
 from freezer_api.domain.schemas.common import (
     ID,
-    MAX_SAFE_INTEGER,
     INTEGER,
+    MAX_SAFE_INTEGER,
     NON_NEGATIVE,
     OWNER_FIELDS,
     STORED_ID,
