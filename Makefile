@@ -3,16 +3,29 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test demo bench bench-original bench-compare clean sample-config sample-policy openapi
+.PHONY: help run test lint fmt demo bench bench-original bench-compare clean sample-config sample-policy openapi
+.DEFAULT_GOAL := help
 
-run: $(VENV)/.installed-run
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
+
+run: $(VENV)/.installed-run ## Serve on 127.0.0.1:9090 with embedded SQLite (ARGS="--config-file ..." to pass options)
 	$(BIN)/freezer-api $(ARGS)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test ## Run the whole suite (PYTEST_ARGS="-k ..." to narrow it)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+lint: $(VENV)/.installed-test ## ruff check, ruff format --check and mypy: the gate CI runs before the tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+fmt: $(VENV)/.installed-test ## Format the tree and apply ruff's safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
 # A Keystone and freezer-api of your own, and freezer 19.0.0, to back up and restore by hand (README).
-demo: $(VENV)/.installed-test
+demo: $(VENV)/.installed-test ## Keystone, freezer-api and freezer 19.0.0 of your own, to back up and restore by hand
 	$(BIN)/python -m tests.support.demo_cloud demo
 
 $(BIN)/python:
@@ -28,28 +41,28 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 # Load benchmarks (bench/README.md): BENCH_ARGS="--size 100000 --duration 15" etc.
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-bench ## Load benchmarks of this server (bench/README.md)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-bench-original: $(VENV)/.installed-bench
+bench-original: $(VENV)/.installed-bench ## The same benchmarks against the original freezer-api
 	$(BIN)/python -m bench.run --original $(BENCH_ARGS)
 
-bench-compare: $(VENV)/.installed-bench
+bench-compare: $(VENV)/.installed-bench ## Both, one table of ratios
 	$(BIN)/python -m bench.run --compare $(BENCH_ARGS)
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@ $(VENV)/.installed-run
 
-sample-config: $(VENV)/.installed-run
+sample-config: $(VENV)/.installed-run ## Regenerate etc/freezer-api.conf.sample
 	$(BIN)/oslo-config-generator --config-file etc/config-generator.conf
 
 # The published OpenAPI document; tests/api/test_openapi.py checks it is current.
-openapi: $(VENV)/.installed-run
+openapi: $(VENV)/.installed-run ## Regenerate openapi.json (a test checks it is current)
 	$(BIN)/python -m freezer_api.api.openapi > openapi.json
 
-sample-policy: $(VENV)/.installed-run
+sample-policy: $(VENV)/.installed-run ## Regenerate etc/policy.yaml.sample
 	$(BIN)/oslopolicy-sample-generator --namespace freezer-api --output-file etc/policy.yaml.sample
 
-clean:
+clean: ## Remove the venv and build leftovers
 	rm -rf $(VENV) .pytest_cache build *.egg-info
