@@ -37,10 +37,10 @@ sys.path.insert(0, str(REPO))
 import orjson  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from freezer_api.domain.ports import Scope  # noqa: E402
 from freezer_api.domain.search import parse_search  # noqa: E402
 from freezer_api.storage import tables  # noqa: E402
 from freezer_api.storage.documents import queries_for  # noqa: E402
-from freezer_api.storage.documents_types import Scope  # noqa: E402
 from freezer_api.storage.engine import make_engine  # noqa: E402
 from freezer_api.storage.store import Store  # noqa: E402
 from tests.support import databases  # noqa: E402

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from freezer_api.context import RequestContext
-from freezer_api.domain.documents import DocumentService, patched
+from freezer_api.domain.documents import DocumentService, patched, server_owned
 from freezer_api.domain.errors import Conflict, Unprocessable
 from freezer_api.domain.ids import new_id, require_valid_id
+from freezer_api.domain.ports import DocumentRepository, StoredDocument, UnitOfWork
 from freezer_api.domain.schemas import actions as schemas
 from freezer_api.domain.validation import require_object, validate
-from freezer_api.storage.store import UnitOfWork
 
 DEFAULTS = {"max_retries": 5, "max_retries_interval": 6, "mandatory": False}
 # Set by the server, never taken from a body (D1, D15); only the server gives credentials (D5).
-SERVER_FIELDS = ("action_id", "project_id", "user_id", "user_credentials")
+SERVER_OWNED = server_owned("action_id")
 # Differences in these keys never make two definitions different (6.4).
 _IGNORED_IN_COMPARISON = {"_version", "user_id"}
 
@@ -27,7 +28,7 @@ def same_definition(stored: dict, submitted: dict) -> bool:
 
 def action_document(definition: dict, action_id: str, project_id: str, user_id: str) -> dict:
     """The stored action: the definition as sent, defaults filled, server fields set."""
-    doc = {key: value for key, value in definition.items() if key not in SERVER_FIELDS}
+    doc = {key: value for key, value in definition.items() if key not in SERVER_OWNED}
     for key, value in DEFAULTS.items():
         doc.setdefault(key, value)
     doc.update(action_id=action_id, project_id=project_id, user_id=user_id)
@@ -50,7 +51,7 @@ def store_job_actions(uow: UnitOfWork, ctx: RequestContext, project_id: str, ent
         if known is not None and "freezer_action" not in entry:
             # A reference to a stored action: the job takes its definition.
             for key, value in known.items():
-                if key not in SERVER_FIELDS:
+                if key not in SERVER_OWNED:
                     entry.setdefault(key, copy.deepcopy(value))
         if "freezer_action" not in entry:
             # Schema-valid, but it names nothing: like an unknown client (contract 0.5).
@@ -79,10 +80,13 @@ def _known_action(uow: UnitOfWork, project_id: str, action_id: str | None, writt
 
 
 class Actions(DocumentService):
-    kind = "actions"
     noun = "action"
 
-    def create(self, ctx: RequestContext, project_id: str, body) -> str:
+    @staticmethod
+    def repository(uow: UnitOfWork) -> DocumentRepository:
+        return uow.actions
+
+    def create(self, ctx: RequestContext, project_id: str, body: Any) -> str:
         definition = require_object(body)
         validate(schemas.CREATE, definition)
         action_id = definition.get("action_id") or new_id()
@@ -97,10 +101,10 @@ class Actions(DocumentService):
 
         return self.store.atomic(change)
 
-    def patch(self, ctx: RequestContext, project_id: str, action_id: str, body) -> int:
+    def patch(self, ctx: RequestContext, project_id: str, action_id: str, body: Any) -> int:
         """Merge `freezer_action` key by key; other fields given replace the stored ones."""
         validate(schemas.PATCH, require_object(body))
-        patch = {k: v for k, v in body.items() if k not in SERVER_FIELDS}
+        patch = {k: v for k, v in body.items() if k not in SERVER_OWNED}
 
         def change(uow: UnitOfWork) -> int:
             stored = self.existing(uow, project_id, action_id, for_update=True)
@@ -110,22 +114,15 @@ class Actions(DocumentService):
 
         return self.store.atomic(change)
 
-    def replace(self, ctx: RequestContext, project_id: str, action_id: str, body) -> int:
+    def replace(self, ctx: RequestContext, project_id: str, action_id: str, body: Any) -> int:
         """Create or replace the action with this id; its new version."""
         require_valid_id("action_id", action_id)
         definition = require_object(body)
         validate(schemas.CREATE, definition)
 
-        def change(uow: UnitOfWork) -> int:
-            stored = uow.actions.get(project_id, action_id, for_update=True)
-            if stored is None:
-                uow.actions.insert(
-                    project_id, action_id, ctx.user_id, action_document(definition, action_id, project_id, ctx.user_id)
-                )
-                return 1
+        def document(stored: StoredDocument | None) -> dict:
             # The creator stays the owner of record (D15).
-            return uow.actions.replace(
-                stored, action_document(definition, action_id, project_id, stored.doc["user_id"])
-            )
+            owner = ctx.user_id if stored is None else stored.doc["user_id"]
+            return action_document(definition, action_id, project_id, owner)
 
-        return self.store.atomic(change)
+        return self.store.atomic(lambda uow: self.create_or_replace(uow, ctx, project_id, action_id, document))

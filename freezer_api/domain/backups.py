@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from freezer_api.context import RequestContext
-from freezer_api.domain.documents import DocumentService
+from freezer_api.domain.documents import DocumentService, server_owned
 from freezer_api.domain.errors import BadRequest, Conflict
 from freezer_api.domain.ids import is_storable_key, new_id
+from freezer_api.domain.ports import DocumentRepository, Scope, StoredDocument, UnitOfWork, prepare
 from freezer_api.domain.schemas import backups as schemas
 from freezer_api.domain.search import parse_search
 from freezer_api.domain.validation import require_object, validate
-from freezer_api.storage.documents import prepare
-from freezer_api.storage.documents_types import Scope, StoredDocument
-from freezer_api.storage.store import UnitOfWork
 
 DEFAULT_STATUS = "available"
 # Keys of a flat PATCH body that are not metadata: the server owns them, or
 # (status) they are the backup's own field.
-FLAT_REPORT_IGNORED = frozenset({"status", "backup_id", "user_id", "project_id", "_version"})
+SERVER_OWNED = server_owned("backup_id", "status")
 
 
 class Backups(DocumentService):
-    kind = "backups"
     noun = "backup"
     time_bounds = True
     # v1 backup ids are composed from the metadata: they follow no pattern.
     possible_id = staticmethod(is_storable_key)
 
-    def create(self, ctx: RequestContext, project_id: str, body) -> str:
+    @staticmethod
+    def repository(uow: UnitOfWork) -> DocumentRepository:
+        return uow.backups
+
+    def create(self, ctx: RequestContext, project_id: str, body: Any) -> str:
         metadata = dict(require_object(body))
         validate(schemas.CREATE, metadata)
         return self.add(ctx, project_id, new_id(), metadata)
@@ -56,7 +58,7 @@ class Backups(DocumentService):
         return backup_id
 
     def list_with_attributes(
-        self, project_id: str, search_body, *, limit: int, offset: int, after_id: str | None = None
+        self, project_id: str, search_body: Any, *, limit: int, offset: int, after_id: str | None = None
     ) -> list[tuple[str, dict]]:
         """Like list, with each backup's attributes; `after_id` starts after that backup."""
         query = parse_search(search_body, time_bounds=True)
@@ -70,7 +72,7 @@ class Backups(DocumentService):
                 raise BadRequest(f"No backup with id {after_id!r} to page after (marker).")
             return page
 
-    def patch(self, project_id: str, backup_id: str, body) -> dict:
+    def patch(self, project_id: str, backup_id: str, body: Any) -> dict:
         """Merge `backup_metadata` shallowly and replace `status`; the new document.
 
         A body without `backup_metadata` is an agent's flat metadata report,
@@ -82,7 +84,7 @@ class Backups(DocumentService):
         patch = require_object(body)
         reported = "backup_metadata" not in patch
         if reported:
-            metadata = {key: value for key, value in patch.items() if key not in FLAT_REPORT_IGNORED}
+            metadata = {key: value for key, value in patch.items() if key not in SERVER_OWNED}
             patch = {**({"status": patch["status"]} if "status" in patch else {}), "backup_metadata": metadata}
         validate(schemas.PATCH, patch)
 

@@ -127,7 +127,7 @@ class BackupsV1:
     def __init__(self, backups: Backups):
         self.backups = backups
 
-    def create(self, ctx: RequestContext, project_id: str, body) -> str:
+    def create(self, ctx: RequestContext, project_id: str, body: Any) -> str:
         metadata = v1_metadata(body, complete=True)
         return self.backups.add(ctx, project_id, composite_id(metadata), metadata)
 
@@ -135,17 +135,17 @@ class BackupsV1:
         stored = self.backups.get(project_id, backup_id)
         return v1_view(stored.doc, stored.attributes)
 
-    def list(self, project_id: str, search_body, *, limit: int, offset: int, marker: str | None) -> list[dict]:
+    def list(self, project_id: str, search_body: Any, *, limit: int, offset: int, marker: str | None) -> list[dict]:
         page = self.backups.list_with_attributes(
             project_id, v1_search(search_body), limit=limit, offset=offset, after_id=marker
         )
         return [v1_view(orjson.loads(raw), attributes) for raw, attributes in page]
 
-    def patch(self, project_id: str, backup_id: str, body) -> dict:
+    def patch(self, project_id: str, backup_id: str, body: Any) -> dict:
         """Merge metadata into the backup's; the new v1 document."""
         return self._change(project_id, backup_id, v1_metadata(body, complete=False), merge=True)
 
-    def replace(self, project_id: str, backup_id: str, body) -> dict:
+    def replace(self, project_id: str, backup_id: str, body: Any) -> dict:
         """Replace the backup's metadata (its id fields must stay); the new v1 document."""
         return self._change(project_id, backup_id, v1_metadata(body, complete=True), merge=False)
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from freezer_api.context import RequestContext
-from freezer_api.domain.errors import BadRequest, Conflict, Forbidden, NotFound
+from freezer_api.domain.errors import BadRequest, Conflict, Forbidden, not_found
 from freezer_api.domain.ids import is_possible_client_id, new_id
+from freezer_api.domain.ports import Scope, Store, StoredDocument, UnitOfWork, prepare
 from freezer_api.domain.schemas import clients as schemas
 from freezer_api.domain.schemas.common import ACTIONS, ENGINES, MODES, STORAGES
 from freezer_api.domain.search import SearchQuery, parse_search
 from freezer_api.domain.validation import require_object, validate
-from freezer_api.storage.documents import prepare
-from freezer_api.storage.documents_types import Scope, StoredDocument
-from freezer_api.storage.store import Store, UnitOfWork
 
 # Capability lists a registration may omit, with what an omitted one means.
 CAPABILITIES = {
@@ -33,7 +33,7 @@ class Clients:
     def __init__(self, store: Store):
         self.store = store
 
-    def register(self, ctx: RequestContext, project_id: str, body, *, refresh: bool = True) -> str:
+    def register(self, ctx: RequestContext, project_id: str, body: Any, *, refresh: bool = True) -> str:
         """Register a client, or refresh the registration this project already has.
 
         With `refresh` false (the v1 rule) an existing registration is a Conflict.
@@ -70,12 +70,12 @@ class Clients:
         with self.store.reading() as uow:
             return visible_client(uow, project_id, client_id)
 
-    def list(self, project_id: str, search_body, *, limit: int, offset: int) -> list[str]:
+    def list(self, project_id: str, search_body: Any, *, limit: int, offset: int) -> list[str]:
         query = parse_search(search_body)
         with self.store.reading() as uow:
             return uow.clients.search(Scope(project_id, include_central=True), query, limit=limit, offset=offset)
 
-    def update(self, project_id: str, client_id: str, body) -> StoredDocument:
+    def update(self, project_id: str, client_id: str, body: Any) -> StoredDocument:
         """Merge client info into the project's own registration; the stored result."""
         changes = require_object(body)
 
@@ -99,30 +99,26 @@ class Clients:
 def _own_client(uow: UnitOfWork, project_id: str, client_id: str) -> StoredDocument:
     """The project's own client, locked for a change; Forbidden for another project's central one."""
     if not is_possible_client_id(client_id):
-        raise _not_found(project_id, client_id)
+        raise not_found("client", client_id, project_id)
     own = uow.clients.get(project_id, client_id, for_update=True)
     if own is not None:
         return own
     if any(is_central(c) for c in uow.clients.find_everywhere(client_id)):
         raise Forbidden(f"Client {client_id!r} is a central client of another project.")
-    raise _not_found(project_id, client_id)
+    raise not_found("client", client_id, project_id)
 
 
 def visible_client(uow: UnitOfWork, project_id: str, client_id: str) -> StoredDocument:
     """The project's own client with this id, else another project's central one."""
     if not is_possible_client_id(client_id):
-        raise _not_found(project_id, client_id)
+        raise not_found("client", client_id, project_id)
     own = uow.clients.get(project_id, client_id)
     if own is not None:
         return own
     for candidate in uow.clients.find_everywhere(client_id):
         if is_central(candidate):
             return candidate
-    raise _not_found(project_id, client_id)
-
-
-def _not_found(project_id: str, client_id: str) -> NotFound:
-    return NotFound(f"No client with id {client_id[:300]!r} in project {project_id!r}.")
+    raise not_found("client", client_id, project_id)
 
 
 def _refresh(uow: UnitOfWork, stored: StoredDocument, info: dict) -> None:

@@ -38,11 +38,11 @@ class ClientsV1:
     def get(self, project_id: str, client_id: str) -> dict:
         return v1_view(self.clients.get(project_id, client_id).doc)
 
-    def list(self, project_id: str, search_body, *, limit: int, offset: int) -> list[dict]:
+    def list(self, project_id: str, search_body: Any, *, limit: int, offset: int) -> list[dict]:
         page = self.clients.list(project_id, search_body, limit=limit, offset=offset)
         return [v1_view(orjson.loads(raw)) for raw in page]
 
-    def patch(self, project_id: str, client_id: str, body) -> dict:
+    def patch(self, project_id: str, client_id: str, body: Any) -> dict:
         return v1_view(self.clients.update(project_id, client_id, client_info(body)).doc)
 
     def delete(self, project_id: str, client_id: str) -> None:

@@ -1,15 +1,25 @@
-"""What every document service shares: find one, list, delete, apply a PATCH."""
+"""What every document service shares: find one, list, delete, create or replace, apply a PATCH."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
-from freezer_api.domain.errors import NotFound
+from freezer_api.context import RequestContext
+from freezer_api.domain.errors import not_found
 from freezer_api.domain.ids import is_possible_id
+from freezer_api.domain.ports import DocumentRepository, Scope, Store, StoredDocument, UnitOfWork
 from freezer_api.domain.search import parse_search
-from freezer_api.storage.documents_types import Scope, StoredDocument
-from freezer_api.storage.store import ReadUnit, Store, UnitOfWork
+
+# Keys the server sets on every document and never takes from a request body:
+# the owner of record, the version, and credentials (only the server gives them).
+_SERVER_OWNED = ("project_id", "user_id", "user_credentials", "_version")
+
+
+def server_owned(id_key: str, *also: str) -> frozenset[str]:
+    """The server-owned keys of a kind whose id is `id_key`, with any `also` of its own."""
+    return frozenset((id_key, *_SERVER_OWNED, *also))
 
 
 def patched(doc: dict[str, Any], patch: dict[str, Any], *, merged: str) -> dict[str, Any]:
@@ -21,7 +31,6 @@ def patched(doc: dict[str, Any], patch: dict[str, Any], *, merged: str) -> dict[
 
 
 class DocumentService:
-    kind = ""  # the UnitOfWork attribute of the repository: "backups", "jobs", ...
     noun = ""  # for messages: "backup", "job", ...
     time_bounds = False  # whether searches honour time_after / time_before
     # Whether a document of this kind could have an id: a lookup of any other is a 404.
@@ -30,31 +39,51 @@ class DocumentService:
     def __init__(self, store: Store):
         self.store = store
 
-    def existing(
-        self, uow: UnitOfWork | ReadUnit, project_id: str, doc_id: str, *, for_update: bool = False
-    ) -> StoredDocument:
-        stored = (
-            getattr(uow, self.kind).get(project_id, doc_id, for_update=for_update) if self.possible_id(doc_id) else None
-        )
+    @staticmethod
+    def repository(uow: UnitOfWork) -> DocumentRepository:
+        """This service's documents in `uow` (uow.backups, uow.jobs, ...)."""
+        raise NotImplementedError
+
+    def existing(self, uow: UnitOfWork, project_id: str, doc_id: str, *, for_update: bool = False) -> StoredDocument:
+        stored = None
+        if self.possible_id(doc_id):
+            stored = self.repository(uow).get(project_id, doc_id, for_update=for_update)
         if stored is None:
-            raise NotFound(f"No {self.noun} with id {doc_id[:300]!r} in project {project_id!r}.")
+            raise not_found(self.noun, doc_id, project_id)
         return stored
 
     def get(self, project_id: str, doc_id: str) -> StoredDocument:
         with self.store.reading() as uow:
             return self.existing(uow, project_id, doc_id)
 
-    def list(self, project_id: str, search_body, *, limit: int, offset: int) -> list[str]:
+    def list(self, project_id: str, search_body: Any, *, limit: int, offset: int) -> list[str]:
         query = parse_search(search_body, time_bounds=self.time_bounds)
         with self.store.reading() as uow:
-            return getattr(uow, self.kind).search(Scope(project_id), query, limit=limit, offset=offset)
+            return self.repository(uow).search(Scope(project_id), query, limit=limit, offset=offset)
 
     def delete(self, project_id: str, doc_id: str) -> StoredDocument:
         """Delete the document; what it was."""
 
         def change(uow: UnitOfWork) -> StoredDocument:
             stored = self.existing(uow, project_id, doc_id, for_update=True)
-            getattr(uow, self.kind).delete(stored)
+            self.repository(uow).delete(stored)
             return stored
 
         return self.store.atomic(change)
+
+    def create_or_replace(
+        self,
+        uow: UnitOfWork,
+        ctx: RequestContext,
+        project_id: str,
+        doc_id: str,
+        document: Callable[[StoredDocument | None], dict[str, Any]],
+    ) -> int:
+        """Store `document(stored)` as the document `doc_id`, new (stored None) or replacing it; its version."""
+        documents = self.repository(uow)
+        stored = documents.get(project_id, doc_id, for_update=True)
+        doc = document(stored)
+        if stored is None:
+            documents.insert(project_id, doc_id, ctx.user_id, doc)
+            return 1
+        return documents.replace(stored, doc)

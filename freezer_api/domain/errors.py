@@ -25,8 +25,23 @@ class NotFound(FreezerError):
     title = "Not Found"
 
 
+def not_found(noun: str, doc_id: str, project_id: str) -> NotFound:
+    """The NotFound of a lookup by id: `noun` is "backup", "job", ...; a long id is cut short."""
+    return NotFound(f"No {noun} with id {doc_id[:300]!r} in project {project_id!r}.")
+
+
 class Conflict(FreezerError):
+    # The original API's title for a duplicate id, which clients may match on.
     title = "Document already existing"
+
+
+class ConcurrentChange(Conflict):
+    """Other requests kept changing the document this one needed; retrying may succeed."""
+
+    title = "Conflicting change"
+
+    def __init__(self, description: str = "The document was changed by another request; try again."):
+        super().__init__(description)
 
 
 class Unprocessable(FreezerError):

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+import builtins
 import copy
-import time
+from typing import Any
 
 import orjson
 
 from freezer_api.context import RequestContext
 from freezer_api.domain.actions import store_job_actions
 from freezer_api.domain.clients import CAPABILITIES, is_central, visible_client
-from freezer_api.domain.documents import DocumentService
-from freezer_api.domain.errors import BadRequest, Conflict, NotFound, Unprocessable
+from freezer_api.domain.clock import now
+from freezer_api.domain.documents import DocumentService, server_owned
+from freezer_api.domain.errors import BadRequest, Conflict, NotFound, Unprocessable, not_found
 from freezer_api.domain.ids import is_possible_id, new_id, require_valid_id
+from freezer_api.domain.ports import DocumentRepository, Scope, Store, StoredDocument, UnitOfWork
 from freezer_api.domain.schemas import jobs as schemas
 from freezer_api.domain.search import SearchQuery, parse_search
 from freezer_api.domain.trusts import NoTrusts, TrustBroker
 from freezer_api.domain.validation import require_object, validate
-from freezer_api.storage.documents_types import Scope, StoredDocument
-from freezer_api.storage.store import ReadUnit, Store, UnitOfWork
 
-# Body keys a client may send but never sets: the server owns them (D1, D5, D15).
-IGNORED_KEYS = ("job_id", "project_id", "user_id", "user_credentials", "_version", "action_defaults")
+# Body keys a client may send but never sets: the server owns them (D1, D5, D15);
+# action_defaults is expanded into the actions, never stored.
+SERVER_OWNED = server_owned("job_id", "action_defaults")
 
 # freezer_action key -> the client capability list that must contain its value.
 # Agents name the engine `engine_name`; upstream only ever checked `engine` (D26).
@@ -34,10 +36,6 @@ CAPABILITY_OF = {
 }
 
 EVENT_RESULTS = {"start": "success", "stop": "success", "abort": "success"}
-
-
-def now() -> int:
-    return int(time.time())
 
 
 def expand_action_defaults(body: dict) -> dict:
@@ -62,10 +60,7 @@ def expand_action_defaults(body: dict) -> dict:
 
 def check_client(uow: UnitOfWork, project_id: str, client_id: str, entries: list[dict]) -> StoredDocument:
     """The job's client must be visible and support every action it is given (contract 6.5)."""
-    try:
-        client = visible_client(uow, project_id, client_id)
-    except NotFound:
-        raise Unprocessable(f"Client not found with ID {client_id!r}.") from None
+    client = _visible_or_422(uow, project_id, client_id)
     info = client.doc["client"]
     for entry in entries:
         action = entry.get("freezer_action") or {}
@@ -80,7 +75,7 @@ def check_client(uow: UnitOfWork, project_id: str, client_id: str, entries: list
 
 
 def _clean(body: dict) -> dict:
-    return {key: value for key, value in body.items() if key not in IGNORED_KEYS}
+    return {key: value for key, value in body.items() if key not in SERVER_OWNED}
 
 
 def _new_schedule(submitted: dict | None) -> dict:
@@ -108,14 +103,17 @@ def _job_document(ctx_user: str, project_id: str, job_id: str, body: dict, entri
 
 
 class Jobs(DocumentService):
-    kind = "jobs"
     noun = "job"
 
     def __init__(self, store: Store, trusts: TrustBroker | None = None):
         super().__init__(store)
-        self.trusts = trusts or NoTrusts()
+        self.trusts: TrustBroker = trusts or NoTrusts()
 
-    def create(self, ctx: RequestContext, project_id: str, body) -> str:
+    @staticmethod
+    def repository(uow: UnitOfWork) -> DocumentRepository:
+        return uow.jobs
+
+    def create(self, ctx: RequestContext, project_id: str, body: Any) -> str:
         """POST /jobs: a new job (the body may choose its id)."""
         body = expand_action_defaults(require_object(body))
         validate(schemas.CREATE, body)
@@ -140,7 +138,7 @@ class Jobs(DocumentService):
 
         return self.store.atomic(change)
 
-    def replace(self, ctx: RequestContext, project_id: str, job_id: str, body) -> int:
+    def replace(self, ctx: RequestContext, project_id: str, job_id: str, body: Any) -> int:
         """POST /jobs/{job_id}: create the job with this id, or replace it; its version."""
         require_valid_id("job_id", job_id)
         body = expand_action_defaults(require_object(body))
@@ -148,26 +146,25 @@ class Jobs(DocumentService):
         fields = _clean(body)
 
         def change(uow: UnitOfWork) -> int:
-            stored = uow.jobs.get(project_id, job_id, for_update=True)
-            entries = store_job_actions(uow, ctx, project_id, fields["job_actions"])
-            check_client(uow, project_id, fields["client_id"], entries)
-            if stored is None:
-                doc = _job_document(
-                    ctx.user_id, project_id, job_id, fields, entries, _new_schedule(fields.get("job_schedule"))
-                )
-                uow.jobs.insert(project_id, job_id, ctx.user_id, doc)
-                return 1
-            old = stored.doc
-            schedule = dict(fields.get("job_schedule") or {})
-            schedule.setdefault("time_created", old.get("job_schedule", {}).get("time_created", now()))
-            doc = _job_document(old["user_id"], project_id, job_id, fields, entries, schedule)
-            if "user_credentials" in old:
-                doc["user_credentials"] = old["user_credentials"]
-            return uow.jobs.replace(stored, doc)
+            def document(stored: StoredDocument | None) -> dict:
+                entries = store_job_actions(uow, ctx, project_id, fields["job_actions"])
+                check_client(uow, project_id, fields["client_id"], entries)
+                if stored is None:
+                    schedule = _new_schedule(fields.get("job_schedule"))
+                    return _job_document(ctx.user_id, project_id, job_id, fields, entries, schedule)
+                old = stored.doc
+                schedule = dict(fields.get("job_schedule") or {})
+                schedule.setdefault("time_created", old.get("job_schedule", {}).get("time_created", now()))
+                doc = _job_document(old["user_id"], project_id, job_id, fields, entries, schedule)
+                if "user_credentials" in old:
+                    doc["user_credentials"] = old["user_credentials"]
+                return doc
+
+            return self.create_or_replace(uow, ctx, project_id, job_id, document)
 
         return self.store.atomic(change)
 
-    def patch(self, ctx: RequestContext, project_id: str, job_id: str, body) -> int:
+    def patch(self, ctx: RequestContext, project_id: str, job_id: str, body: Any) -> int:
         """PATCH /jobs/{job_id}: change the fields given, keep the others (D4); the new version."""
         body = require_object(body)
         if "action_defaults" in body:
@@ -191,7 +188,7 @@ class Jobs(DocumentService):
 
         return self.store.atomic(change)
 
-    def event(self, project_id: str, job_id: str, body) -> str:
+    def event(self, project_id: str, job_id: str, body: Any) -> str:
         """Apply start, stop or abort to the job's schedule, once (contract 6.6)."""
         if not isinstance(body, dict) or len(body) != 1:
             raise BadRequest("Bad event request format: send one key, start, stop or abort.")
@@ -217,23 +214,25 @@ class Jobs(DocumentService):
     def get(self, project_id: str, job_id: str, *, any_project: bool = False) -> StoredDocument:
         """The job; `any_project` lets a privileged caller find it in any project."""
         if not is_possible_id(job_id):
-            raise NotFound(f"No job with id {job_id[:300]!r} in project {project_id!r}.")
+            raise not_found("job", job_id, project_id)
         with self.store.reading() as uow:
             stored = uow.jobs.get(project_id, job_id)
             if stored is None and any_project:
                 found = uow.jobs.find_everywhere(job_id)
                 stored = found[0] if found else None
             if stored is None:
-                raise NotFound(f"No job with id {job_id!r} in project {project_id!r}.")
+                raise not_found("job", job_id, project_id)
             return stored
 
-    def list(self, project_id: str, search_body, *, limit: int, offset: int, all_projects: bool = False) -> list[str]:
+    def list(
+        self, project_id: str, search_body: Any, *, limit: int, offset: int, all_projects: bool = False
+    ) -> builtins.list[str]:
         query = parse_search(search_body)
         scope = Scope(None if all_projects else project_id)
         with self.store.reading() as uow:
             return uow.jobs.search(scope, query, limit=limit, offset=offset)
 
-    def hide_foreign_pids(self, caller_project: str, raw_jobs: list[str]) -> list[str]:
+    def hide_foreign_pids(self, caller_project: str, raw_jobs: builtins.list[str]) -> builtins.list[str]:
         """Drop `current_pid` from jobs run by another project's central scheduler (contract 6.8)."""
         if not raw_jobs:
             return raw_jobs
@@ -243,12 +242,12 @@ class Jobs(DocumentService):
             return raw_jobs
         return [_without_pid(raw) if _client_of(raw) in foreign else raw for raw in raw_jobs]
 
-    def delete(self, project_id: str, job_id: str, *, caller: RequestContext | None = None) -> StoredDocument:
+    def delete(self, project_id: str, job_id: str, *, ctx: RequestContext | None = None) -> StoredDocument:
         """Delete the job; its trust goes too when no other job uses it."""
         stored = super().delete(project_id, job_id)
         credentials = stored.doc.get("user_credentials")
-        if credentials and caller is not None:
-            self.trusts.release(caller, credentials, still_used=self._trust_in_use(project_id, credentials))
+        if credentials and ctx is not None:
+            self.trusts.release(ctx, credentials, still_used=self._trust_in_use(project_id, credentials))
         return stored
 
     def _trust_in_use(self, project_id: str, credentials: dict) -> bool:
@@ -258,7 +257,8 @@ class Jobs(DocumentService):
             return bool(uow.jobs.search(Scope(project_id), query, limit=1, offset=0))
 
 
-def _visible_or_422(uow: ReadUnit, project_id: str, client_id: str) -> StoredDocument:
+def _visible_or_422(uow: UnitOfWork, project_id: str, client_id: str) -> StoredDocument:
+    """The visible client; an unknown one is a 422 (a body naming nothing), not a 404."""
     try:
         return visible_client(uow, project_id, client_id)
     except NotFound:

@@ -8,9 +8,9 @@ from freezer_api.domain.actions import Actions
 from freezer_api.domain.backups import Backups
 from freezer_api.domain.clients import Clients
 from freezer_api.domain.jobs import Jobs
+from freezer_api.domain.ports import Store
 from freezer_api.domain.sessions import Sessions
 from freezer_api.domain.trusts import TrustBroker
-from freezer_api.storage.store import Store
 
 
 @dataclass(frozen=True)

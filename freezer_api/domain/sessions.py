@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import copy
-import time
 from dataclasses import dataclass
+from typing import Any
 
 from freezer_api.context import RequestContext
-from freezer_api.domain.documents import DocumentService, patched
-from freezer_api.domain.errors import BadRequest, NotFound, UnknownAction
+from freezer_api.domain.clock import now
+from freezer_api.domain.documents import DocumentService, patched, server_owned
+from freezer_api.domain.errors import BadRequest, UnknownAction, not_found
 from freezer_api.domain.ids import is_possible_id, new_id, require_valid_id
+from freezer_api.domain.ports import DocumentRepository, StoredDocument, UnitOfWork
 from freezer_api.domain.schemas import sessions as schemas
 from freezer_api.domain.validation import require_object, validate
-from freezer_api.storage.documents_types import StoredDocument
-from freezer_api.storage.store import UnitOfWork
 
 # Set by the server, never taken from a body (D1, D15); sessions carry no credentials (D5).
-SERVER_FIELDS = ("session_id", "project_id", "user_id", "user_credentials")
+SERVER_OWNED = server_owned("session_id")
 DEFAULT_HOLD_OFF = 30
 # What a session falls back to when a stored document has no hold_off.
 LEGACY_HOLD_OFF = 60
-
-
-def now() -> int:
-    return int(time.time())
 
 
 @dataclass(frozen=True)
@@ -34,7 +30,7 @@ class ActionOutcome:
 
 def _session_document(body: dict, session_id: str, project_id: str, user_id: str, *, status: str | None) -> dict:
     """A whole session from a create or replace body; omitted fields take their defaults."""
-    doc = {key: value for key, value in body.items() if key not in (*SERVER_FIELDS, "jobs")}
+    doc = {key: value for key, value in body.items() if key not in (*SERVER_OWNED, "jobs")}
     doc.update(session_id=session_id, project_id=project_id, user_id=user_id)
     doc.setdefault("description", "")
     doc.setdefault("session_tag", 0)
@@ -57,15 +53,18 @@ def overall_result(members: dict) -> str:
     return "success"
 
 
-def _tag(value) -> int:
+def _tag(value: int | str) -> int:
     return int(value)  # the schema admits integers and strings of digits only
 
 
 class Sessions(DocumentService):
-    kind = "sessions"
     noun = "session"
 
-    def create(self, ctx: RequestContext, project_id: str, body) -> str:
+    @staticmethod
+    def repository(uow: UnitOfWork) -> DocumentRepository:
+        return uow.sessions
+
+    def create(self, ctx: RequestContext, project_id: str, body: Any) -> str:
         body = require_object(body)
         validate(schemas.CREATE, body)
         session_id = new_id()
@@ -73,27 +72,22 @@ class Sessions(DocumentService):
         self.store.atomic(lambda uow: uow.sessions.insert(project_id, session_id, ctx.user_id, doc))
         return session_id
 
-    def replace(self, ctx: RequestContext, project_id: str, session_id: str, body) -> int:
+    def replace(self, ctx: RequestContext, project_id: str, session_id: str, body: Any) -> int:
         """Create the session with this id, or replace it: replace means replace (D20)."""
         require_valid_id("session_id", session_id)
         body = require_object(body)
         validate(schemas.REPLACE, body)
 
-        def change(uow: UnitOfWork) -> int:
-            stored = uow.sessions.get(project_id, session_id, for_update=True)
-            if stored is None:
-                doc = _session_document(body, session_id, project_id, ctx.user_id, status=None)
-                uow.sessions.insert(project_id, session_id, ctx.user_id, doc)
-                return 1
-            doc = _session_document(body, session_id, project_id, stored.doc["user_id"], status=None)
-            return uow.sessions.replace(stored, doc)
+        def document(stored: StoredDocument | None) -> dict:
+            owner = ctx.user_id if stored is None else stored.doc["user_id"]
+            return _session_document(body, session_id, project_id, owner, status=None)
 
-        return self.store.atomic(change)
+        return self.store.atomic(lambda uow: self.create_or_replace(uow, ctx, project_id, session_id, document))
 
-    def patch(self, ctx: RequestContext, project_id: str, session_id: str, body) -> int:
+    def patch(self, ctx: RequestContext, project_id: str, session_id: str, body: Any) -> int:
         """Merge `jobs`, replace `schedule` and every other field given (contract 2.5)."""
         validate(schemas.PATCH, require_object(body))
-        patch = {k: v for k, v in body.items() if k not in SERVER_FIELDS}
+        patch = {k: v for k, v in body.items() if k not in SERVER_OWNED}
 
         def change(uow: UnitOfWork) -> int:
             stored = self.existing(uow, project_id, session_id, for_update=True)
@@ -101,7 +95,7 @@ class Sessions(DocumentService):
 
         return self.store.atomic(change)
 
-    def action(self, project_id: str, session_id: str, body) -> ActionOutcome:
+    def action(self, project_id: str, session_id: str, body: Any) -> ActionOutcome:
         """POST /sessions/{id}/action: `start` or `end` a run (contract 7.3), atomically."""
         if not isinstance(body, dict) or len(body) != 1:
             raise BadRequest("Send one key, start or end, with its parameters.")
@@ -221,5 +215,5 @@ def _forget_member(uow: UnitOfWork, project_id: str, session_id: str, job_id: st
 def _existing_job(uow: UnitOfWork, project_id: str, job_id: str) -> StoredDocument:
     stored = uow.jobs.get(project_id, job_id, for_update=True) if is_possible_id(job_id) else None
     if stored is None:
-        raise NotFound(f"No job with id {job_id[:300]!r} in project {project_id!r}.")
+        raise not_found("job", job_id, project_id)
     return stored

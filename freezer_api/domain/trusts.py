@@ -18,8 +18,8 @@ class TrustBroker(Protocol):
 class NoTrusts:
     """Deployments without Keystone: jobs never carry trusts."""
 
-    def credentials_for_new_job(self, ctx, project_id, *, client_is_central):
+    def credentials_for_new_job(self, ctx: RequestContext, project_id: str, *, client_is_central: bool) -> dict | None:
         return None
 
-    def release(self, ctx, user_credentials, *, still_used):
+    def release(self, ctx: RequestContext, user_credentials: dict, *, still_used: bool) -> None:
         return None

@@ -10,18 +10,17 @@ without decoding and re-encoding them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from sqlalchemy.engine import Dialect
 
+from freezer_api.domain.ports import NewDocument, Prepared, Scope, StoredDocument, prepare
 from freezer_api.domain.search import SearchQuery, Term, document_terms, document_text
-from freezer_api.storage.documents_types import Scope, StoredDocument
 from freezer_api.storage.queries import CompiledQuery, Queries
 from freezer_api.storage.tables import ALL, DocumentTables
 
-__all__ = ["DocumentRepository", "Prepared", "Scope", "StoredDocument", "VersionConflict", "prepare", "queries_for"]
+__all__ = ["DocumentRepository", "VersionConflict", "queries_for"]
 
 _QUERIES = {tables.kind: Queries(tables) for tables in ALL}
 
@@ -34,28 +33,6 @@ def queries_for(tables: DocumentTables) -> Queries:
 _COPY_AT_LEAST = 1000
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A new document encoded for storage ahead of its transaction.
-
-    Encoding a document (its JSON, its text, its terms) takes longer than
-    storing it; done before Store.atomic, it is not done while holding the
-    database's write lock.
-    """
-
-    doc: dict
-    raw: str
-    text: str
-    terms: frozenset
-
-
-def prepare(doc: dict) -> Prepared:
-    return Prepared(doc, orjson.dumps(doc).decode(), document_text(doc), frozenset(document_terms(doc)))
-
-
-NewDocument = dict | Prepared
-
-
 class VersionConflict(Exception):
     """The document changed since it was read; the transaction is retried."""
 
@@ -64,17 +41,17 @@ class ReadOnly(Exception):
     """A write attempted in a read unit: a bug in the caller."""
 
 
-def _stored(tables: DocumentTables, row) -> StoredDocument:
+def _stored(tables: DocumentTables, row: Sequence[Any]) -> StoredDocument:
     """A document from a (seq, project_id, version, doc, *attributes) row."""
     return StoredDocument(row[0], row[1], row[2], row[3], dict(zip(tables.attributes, row[4:], strict=False)))
 
 
 class DocumentRepository:
-    def __init__(self, dbapi_connection, dialect: Dialect, tables: DocumentTables, *, writable: bool):
+    def __init__(self, dbapi_connection: Any, dialect: Dialect, tables: DocumentTables, *, writable: bool):
         self.dbapi_connection = dbapi_connection
         self.dialect = dialect
-        self.t = tables
-        self.q = queries_for(tables)
+        self.tables = tables
+        self.queries = queries_for(tables)
         self.writable = writable
 
     # -- statements -------------------------------------------------------
@@ -91,7 +68,7 @@ class DocumentRepository:
     def _execute(self, query: CompiledQuery, values: dict[str, Any]) -> int:
         """Run a write; the number of rows it changed."""
         if not self.writable:
-            raise ReadOnly(f"{self.t.kind}: writes need Store.atomic")
+            raise ReadOnly(f"{self.tables.kind}: writes need Store.atomic")
         sql, parameters = query.parameters(self.dialect, values)
         cursor = self.dbapi_connection.cursor()
         try:
@@ -104,7 +81,7 @@ class DocumentRepository:
         if not rows:
             return
         if not self.writable:
-            raise ReadOnly(f"{self.t.kind}: writes need Store.atomic")
+            raise ReadOnly(f"{self.tables.kind}: writes need Store.atomic")
         sql, parameters = query.many(self.dialect, rows)
         cursor = self.dbapi_connection.cursor()
         try:
@@ -115,20 +92,21 @@ class DocumentRepository:
     # -- reads (in a write transaction, `for_update` locks the rows read) --
 
     def get(self, project_id: str, doc_id: str, *, for_update: bool = False) -> StoredDocument | None:
-        query = self.q.get_for_update if for_update and self.writable else self.q.get
+        query = self.queries.get_for_update if for_update and self.writable else self.queries.get
         rows = self._rows(query, {"project_id": project_id, "doc_id": doc_id})
-        return _stored(self.t, rows[0]) if rows else None
+        return _stored(self.tables, rows[0]) if rows else None
 
     def find_everywhere(self, doc_id: str, *, for_update: bool = False) -> list[StoredDocument]:
         """Documents with this id in any project, oldest first."""
-        query = self.q.find_everywhere_for_update if for_update and self.writable else self.q.find_everywhere
-        return [_stored(self.t, row) for row in self._rows(query, {"doc_id": doc_id})]
+        queries = self.queries
+        query = queries.find_everywhere_for_update if for_update and self.writable else queries.find_everywhere
+        return [_stored(self.tables, row) for row in self._rows(query, {"doc_id": doc_id})]
 
     def search(
         self, scope: Scope, query: SearchQuery, *, limit: int, offset: int, after_id: str | None = None
     ) -> list[str]:
         """The stored JSON text of each matching document, in creation order."""
-        compiled, values = self.q.search(scope, query, after_id=after_id)
+        compiled, values = self.queries.search(scope, query, after_id=after_id)
         values["limit"], values["offset"] = limit, offset
         return [row[0] for row in self._rows(compiled, values)]
 
@@ -136,13 +114,14 @@ class DocumentRepository:
         self, scope: Scope, query: SearchQuery, *, limit: int, offset: int, after_id: str | None = None
     ) -> list[tuple[str, dict]]:
         """Like search, each document with its attribute columns by name."""
-        compiled, values = self.q.search(scope, query, after_id=after_id, attributes=True)
+        compiled, values = self.queries.search(scope, query, after_id=after_id, attributes=True)
         values["limit"], values["offset"] = limit, offset
-        return [(row[0], dict(zip(self.t.attributes, row[1:], strict=False))) for row in self._rows(compiled, values)]
+        names = self.tables.attributes
+        return [(row[0], dict(zip(names, row[1:], strict=False))) for row in self._rows(compiled, values)]
 
     def central_client_ids(self, *, excluding_project: str) -> set[str]:
         """Ids of the central clients of every other project (clients only)."""
-        return {row[0] for row in self._rows(self.q.central_ids, {"project_id": excluding_project})}
+        return {row[0] for row in self._rows(self.queries.central_ids, {"project_id": excluding_project})}
 
     # -- writes -------------------------------------------------------------
 
@@ -175,17 +154,18 @@ class DocumentRepository:
         if len(terms) >= _COPY_AT_LEAST and self.dialect.name == "postgresql":
             self._copy_terms(terms)
         else:
-            self._execute_many(self.q.insert_term, terms)
+            self._execute_many(self.queries.insert_term, terms)
+        names = self.tables.attributes
         return [
-            StoredDocument(seq, project_id, 1, row["v_doc"], {name: row[f"v_{name}"] for name in self.t.attributes})
+            StoredDocument(seq, project_id, 1, row["v_doc"], {name: row[f"v_{name}"] for name in names})
             for seq, row in zip(seqs, rows, strict=False)
         ]
 
     def _insert_row(self, row: dict[str, Any]) -> int:
         if not self.writable:
-            raise ReadOnly(f"{self.t.kind}: writes need Store.atomic")
+            raise ReadOnly(f"{self.tables.kind}: writes need Store.atomic")
         returning = self.dialect.name == "postgresql"  # no lastrowid there
-        query = self.q.insert_row_returning if returning else self.q.insert_row
+        query = self.queries.insert_row_returning if returning else self.queries.insert_row
         sql, parameters = query.parameters(self.dialect, row)
         cursor = self.dbapi_connection.cursor()
         try:
@@ -199,7 +179,7 @@ class DocumentRepository:
         columns = ("doc_seq", "name", "value", "project_id")
         cursor = self.dbapi_connection.cursor()
         try:
-            with cursor.copy(f"COPY {self.t.terms.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            with cursor.copy(f"COPY {self.tables.terms.name} ({', '.join(columns)}) FROM STDIN") as copy:
                 for term in terms:
                     copy.write_row([term[f"v_{column}"] for column in columns])
         finally:
@@ -210,15 +190,15 @@ class DocumentRepository:
     ) -> dict[str, Any]:
         row: dict[str, Any] = {
             "v_project_id": project_id,
-            f"v_{self.t.id_column}": doc_id,
+            f"v_{self.tables.id_column}": doc_id,
             "v_user_id": user_id,
             "v_version": 1,
             "v_doc": encoded.raw,
             "v_search_text": encoded.text,
         }
-        for column, compute in self.t.derived.items():
+        for column, compute in self.tables.derived.items():
             row[f"v_{column}"] = compute(encoded.doc)
-        for name in self.t.attributes:
+        for name in self.tables.attributes:
             row[f"v_{name}"] = (attributes or {}).get(name)
         return row
 
@@ -233,24 +213,24 @@ class DocumentRepository:
             "v_doc": raw,
             "v_search_text": document_text(doc),
         }
-        for column, compute in self.t.derived.items():
+        for column, compute in self.tables.derived.items():
             values[f"v_{column}"] = compute(doc)
-        if self._execute(self.q.update_row, values) != 1:
-            raise VersionConflict(f"{self.t.kind} {stored.seq} changed concurrently")
+        if self._execute(self.queries.update_row, values) != 1:
+            raise VersionConflict(f"{self.tables.kind} {stored.seq} changed concurrently")
         # From the stored text: the caller may have changed stored.doc in place.
         old_terms = document_terms(orjson.loads(stored.raw))
         new_terms = document_terms(doc)
-        self._execute_many(self.q.delete_term, _term_rows(stored.seq, stored.project_id, old_terms - new_terms))
-        self._execute_many(self.q.insert_term, _term_rows(stored.seq, stored.project_id, new_terms - old_terms))
+        self._execute_many(self.queries.delete_term, _term_rows(stored.seq, stored.project_id, old_terms - new_terms))
+        self._execute_many(self.queries.insert_term, _term_rows(stored.seq, stored.project_id, new_terms - old_terms))
         stored.version, stored.raw = version, raw
         stored.__dict__["doc"] = doc
         return version
 
     def delete(self, stored: StoredDocument) -> None:
         """Delete the document and its terms (known from its stored text)."""
-        self._execute(self.q.delete_row, {"seq": stored.seq})
+        self._execute(self.queries.delete_row, {"seq": stored.seq})
         terms = document_terms(orjson.loads(stored.raw))
-        self._execute_many(self.q.delete_term, _term_rows(stored.seq, stored.project_id, terms))
+        self._execute_many(self.queries.delete_term, _term_rows(stored.seq, stored.project_id, terms))
 
 
 def _term_rows(seq: int, project_id: str, terms: set[Term] | frozenset) -> list[dict[str, Any]]:

@@ -17,8 +17,8 @@ from sqlalchemy import Select, and_, bindparam, delete, exists, insert, or_, sel
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.expression import Executable
 
+from freezer_api.domain.ports import Scope
 from freezer_api.domain.search import SearchQuery
-from freezer_api.storage.documents_types import Scope
 from freezer_api.storage.tables import DocumentTables
 
 

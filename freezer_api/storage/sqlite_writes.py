@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from sqlalchemy import Engine
 
-from freezer_api.domain.errors import Conflict, Unavailable
+from freezer_api.domain.errors import ConcurrentChange, Unavailable
 from freezer_api.storage.documents import VersionConflict
 from freezer_api.storage.failures import Retry, checkout, failure_of, rollback_quietly
 from freezer_api.storage.units import UnitOfWork
@@ -154,7 +154,7 @@ class GroupCommit:
         for _ in range(self._max_retries + 1):
             cursor.execute("SAVEPOINT change")
             try:
-                item.value = item.change(UnitOfWork(connection, self._engine.dialect))
+                item.value = item.change(UnitOfWork(connection, self._engine.dialect, writable=True))
             except (dbapi.IntegrityError, VersionConflict):
                 # It collided with a change of this batch: again, now that it can see it.
                 _undo(cursor)
@@ -172,7 +172,7 @@ class GroupCommit:
             cursor.execute("RELEASE change")
             item.error = None
             return
-        item.error = Conflict("The document was changed by another request; try again.")
+        item.error = ConcurrentChange()
 
     def _failed(self, batch: list[_Pending], failure: BaseException) -> None:
         """The transaction failed as a whole: retry its changes, or fail them all."""

@@ -15,18 +15,18 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
-from freezer_api.domain.errors import Conflict, Unavailable
+from freezer_api.domain.errors import ConcurrentChange, Unavailable
 from freezer_api.storage.documents import VersionConflict
 from freezer_api.storage.engine import is_sqlite, make_read_engine, sqlite_file
 from freezer_api.storage.failures import Retry, checkout, failure_of, rollback_quietly
 from freezer_api.storage.sqlite_writes import Checkpointer, GroupCommit, WriteGate
-from freezer_api.storage.units import ReadUnit, UnitOfWork
+from freezer_api.storage.units import UnitOfWork
 
-__all__ = ["ReadUnit", "Store", "UnitOfWork"]
+__all__ = ["Store", "UnitOfWork"]
 
 LOG = logging.getLogger(__name__)
 
@@ -51,12 +51,12 @@ class Store:
             self.read_engine.dispose()
 
     @contextmanager
-    def reading(self) -> Iterator[ReadUnit]:
+    def reading(self) -> Iterator[UnitOfWork]:
         """A read-only unit of work (each statement sees committed data)."""
         engine = self.read_engine
         connection = self._thread_reader() if self._own_readers else checkout(engine)
         try:
-            yield ReadUnit(connection, engine.dialect)
+            yield UnitOfWork(connection, engine.dialect, writable=False)
         except engine.dialect.loaded_dbapi.Error as error:
             failure = failure_of(error, engine, connection)
             if self._own_readers:
@@ -68,7 +68,7 @@ class Store:
             if not self._own_readers:
                 connection.close()
 
-    def _thread_reader(self):
+    def _thread_reader(self) -> Any:
         connection = getattr(self._thread, "reader", None)
         if connection is None:
             connection = checkout(self.read_engine)
@@ -89,7 +89,8 @@ class Store:
         unit of work it is given.
         """
         if self._group_commit is not None:
-            self._checkpointer.ensure_running()
+            if self._checkpointer is not None:
+                self._checkpointer.ensure_running()
             return self._group_commit.run(change)
         attempt = 0
         while True:
@@ -100,7 +101,7 @@ class Store:
                 if attempt > self.max_retries:
                     LOG.warning("giving up after %d attempts: %s", attempt, retry.cause)
                     if isinstance(retry.cause, self.engine.dialect.loaded_dbapi.IntegrityError):
-                        raise Conflict("The document was changed by another request; try again.") from None
+                        raise ConcurrentChange() from None
                     raise Unavailable("The database is busy; try again.") from None
                 LOG.debug("retrying transaction (attempt %d): %s", attempt, retry.cause)
                 time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
@@ -111,7 +112,7 @@ class Store:
         try:
             if is_sqlite(engine):  # in memory: take the write lock at once
                 connection.cursor().execute("BEGIN IMMEDIATE")
-            result = change(UnitOfWork(connection, engine.dialect))
+            result = change(UnitOfWork(connection, engine.dialect, writable=True))
             connection.commit()
             return result
         except engine.dialect.loaded_dbapi.Error as error:

@@ -1,46 +1,51 @@
-"""Units of work: the repositories of every document kind on one connection."""
+"""The unit of work: the repositories of every document kind on one connection."""
 
 from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
 
 from sqlalchemy.engine import Dialect
 
 from freezer_api.storage import tables
 from freezer_api.storage.documents import DocumentRepository
 
-_KINDS = {kind.kind: kind for kind in tables.ALL}
 
+class UnitOfWork:
+    """One repository per document kind, made on first use, inside one transaction.
 
-class _Repositories:
-    """One repository per document kind (`uow.backups`, `uow.jobs`, ...), made on first use."""
+    `writable` is false for the units of Store.reading: their repositories
+    only read, and a write attempted there is a bug (ReadOnly).
+    """
 
-    # Typed for readers and checkers; made by __getattr__ below.
-    backups: DocumentRepository
-    clients: DocumentRepository
-    jobs: DocumentRepository
-    actions: DocumentRepository
-    sessions: DocumentRepository
-
-    def _make(self, kind: tables.DocumentTables) -> DocumentRepository:
-        raise NotImplementedError
-
-    def __getattr__(self, name: str) -> DocumentRepository:
-        # Only called for attributes not set yet: a plain attribute from then on.
-        kind = _KINDS.get(name)
-        if kind is None:
-            raise AttributeError(name)
-        repository = self.__dict__[name] = self._make(kind)
-        return repository
-
-
-class UnitOfWork(_Repositories):
-    """The repositories of every document kind, inside one write transaction."""
-
-    def __init__(self, dbapi_connection, dialect: Dialect):
+    def __init__(self, dbapi_connection: Any, dialect: Dialect, *, writable: bool):
         self.dbapi_connection = dbapi_connection
         self.dialect = dialect
+        self.writable = writable
 
-    def _make(self, kind: tables.DocumentTables) -> DocumentRepository:
-        return DocumentRepository(self.dbapi_connection, self.dialect, kind, writable=True)
+    def _repository(self, kind: tables.DocumentTables) -> DocumentRepository:
+        return DocumentRepository(self.dbapi_connection, self.dialect, kind, writable=self.writable)
+
+    # cached_property: after the first use, a plain attribute of the instance.
+    @cached_property
+    def backups(self) -> DocumentRepository:
+        return self._repository(tables.BACKUPS)
+
+    @cached_property
+    def clients(self) -> DocumentRepository:
+        return self._repository(tables.CLIENTS)
+
+    @cached_property
+    def jobs(self) -> DocumentRepository:
+        return self._repository(tables.JOBS)
+
+    @cached_property
+    def actions(self) -> DocumentRepository:
+        return self._repository(tables.ACTIONS)
+
+    @cached_property
+    def sessions(self) -> DocumentRepository:
+        return self._repository(tables.SESSIONS)
 
     def execute(self, sql: str) -> None:
         """Run one SQL statement in this transaction (session settings, tests)."""
@@ -49,14 +54,3 @@ class UnitOfWork(_Repositories):
             cursor.execute(sql)
         finally:
             cursor.close()
-
-
-class ReadUnit(_Repositories):
-    """Read-only repositories on one pooled DBAPI connection."""
-
-    def __init__(self, dbapi_connection, dialect: Dialect):
-        self.dbapi_connection = dbapi_connection
-        self.dialect = dialect
-
-    def _make(self, kind: tables.DocumentTables) -> DocumentRepository:
-        return DocumentRepository(self.dbapi_connection, self.dialect, kind, writable=False)

@@ -5,8 +5,8 @@ Sixty backups make over a thousand terms: enough for the COPY path on PostgreSQL
 
 import orjson
 
+from freezer_api.domain.ports import Scope
 from freezer_api.domain.search import parse_search
-from freezer_api.storage.documents_types import Scope
 from tests.conftest import new_project
 from tests.support.factories import backup_metadata
 

@@ -17,9 +17,9 @@ from sqlalchemy import text
 
 from freezer_api.domain.backups import Backups
 from freezer_api.domain.clients import Clients
+from freezer_api.domain.ports import Scope
 from freezer_api.domain.search import document_terms, document_text, parse_search
 from freezer_api.storage import schema
-from freezer_api.storage.documents_types import Scope
 from freezer_api.storage.engine import make_engine
 from freezer_api.storage.store import Store
 from tests.conftest import new_project

@@ -21,8 +21,8 @@ from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
 from freezer_api.context import RequestContext
 from freezer_api.domain.backups import Backups
+from freezer_api.domain.ports import Scope
 from freezer_api.domain.search import parse_search
-from freezer_api.storage.documents_types import Scope
 from freezer_api.storage.engine import make_engine
 from freezer_api.storage.store import Store
 from tests.support import databases

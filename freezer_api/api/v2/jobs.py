@@ -42,7 +42,7 @@ class JobItem(Replacing, Patching, Deleting):
         send_document(resp, raw, stored.version)
 
     def delete(self, caller, project_id: str, job_id: str) -> None:
-        self.service.delete(project_id, job_id, caller=caller)
+        self.service.delete(project_id, job_id, ctx=caller)
 
 
 class JobEvent(DocumentResource):

@@ -1,0 +1,143 @@
+"""What the domain needs from storage, declared by the domain.
+
+`freezer_api.storage` implements these protocols with a database;
+tests/support/memory_store.py implements them in memory. `app.py` is the one
+place that joins the domain to an implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol, TypeVar
+
+import orjson
+
+from freezer_api.domain.search import SearchQuery, Term, document_terms, document_text
+
+T = TypeVar("T")
+
+
+@dataclass
+class StoredDocument:
+    """A document as read in a unit of work: its row identity, version and JSON text."""
+
+    seq: int
+    project_id: str
+    version: int
+    raw: str
+    # Values the server keeps beside the document, never part of it (a backup's user_name).
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def doc(self) -> dict[str, Any]:
+        return orjson.loads(self.raw)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which projects' documents a search covers."""
+
+    project_id: str | None  # None: every project
+    include_central: bool = False  # clients: also every project's central clients
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A new document encoded for storage ahead of its transaction.
+
+    Encoding a document (its JSON, its text, its search terms) takes longer
+    than storing it; done before Store.atomic, it is not done while holding
+    the database's write lock.
+    """
+
+    doc: dict[str, Any]
+    raw: str
+    text: str
+    terms: frozenset[Term]
+
+
+def prepare(doc: dict[str, Any]) -> Prepared:
+    return Prepared(doc, orjson.dumps(doc).decode(), document_text(doc), frozenset(document_terms(doc)))
+
+
+NewDocument = dict[str, Any] | Prepared
+
+
+class DocumentRepository(Protocol):
+    """The documents of one kind (backups, jobs, ...), as one unit of work sees them.
+
+    In a write unit `for_update` locks what is read until the unit ends; a
+    read unit ignores it and refuses writes.
+    """
+
+    def get(self, project_id: str, doc_id: str, *, for_update: bool = False) -> StoredDocument | None: ...
+
+    def find_everywhere(self, doc_id: str, *, for_update: bool = False) -> list[StoredDocument]:
+        """Documents with this id in any project, oldest first."""
+        ...
+
+    def search(
+        self, scope: Scope, query: SearchQuery, *, limit: int, offset: int, after_id: str | None = None
+    ) -> list[str]:
+        """The stored JSON text of each matching document, in creation order."""
+        ...
+
+    def search_with_attributes(
+        self, scope: Scope, query: SearchQuery, *, limit: int, offset: int, after_id: str | None = None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """Like search, each document with its attributes by name."""
+        ...
+
+    def central_client_ids(self, *, excluding_project: str) -> set[str]:
+        """Ids of the central clients of every other project (clients only)."""
+        ...
+
+    def insert(
+        self, project_id: str, doc_id: str, user_id: str, doc: NewDocument, attributes: dict[str, Any] | None = None
+    ) -> StoredDocument: ...
+
+    def insert_many(
+        self,
+        project_id: str,
+        user_id: str,
+        docs: Sequence[tuple[str, NewDocument]],
+        attributes: Sequence[dict[str, Any] | None] | None = None,
+    ) -> list[StoredDocument]: ...
+
+    def replace(self, stored: StoredDocument, doc: dict[str, Any]) -> int:
+        """Store new content for a document read in this unit; its new version."""
+        ...
+
+    def delete(self, stored: StoredDocument) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """The repository of every document kind, in one transaction (or one read)."""
+
+    @property
+    def backups(self) -> DocumentRepository: ...
+    @property
+    def clients(self) -> DocumentRepository: ...
+    @property
+    def jobs(self) -> DocumentRepository: ...
+    @property
+    def actions(self) -> DocumentRepository: ...
+    @property
+    def sessions(self) -> DocumentRepository: ...
+
+
+class Store(Protocol):
+    def atomic(self, change: Callable[[UnitOfWork], T]) -> T:
+        """Run `change` in one write transaction and commit it; its result.
+
+        `change` may run more than once (a retry after a conflict with
+        another writer): it must have no effect outside its unit of work.
+        """
+        ...
+
+    def reading(self) -> AbstractContextManager[UnitOfWork]:
+        """A read-only unit of work."""
+        ...
