@@ -13,7 +13,7 @@ from freezer_api.api.middleware import AuthMiddleware, RequestIdMiddleware
 from freezer_api.api.requests import Limits
 from freezer_api.api.resource import Edge
 from freezer_api.api.versions import VersionsResource
-from freezer_api.auth import make_authenticator, wrap_wsgi
+from freezer_api.auth import WSGIApp, make_authenticator, wrap_wsgi
 from freezer_api.auth.trusts import make_trust_broker
 from freezer_api.domain.services import Services
 from freezer_api.policies.enforcer import Authorizer
@@ -46,7 +46,7 @@ def create_store(conf: cfg.ConfigOpts, *, migrate_sqlite: bool = True) -> Store:
     )
 
 
-def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None):
+def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> WSGIApp:
     """The WSGI application: the Falcon app, behind keystonemiddleware when auth_strategy = keystone."""
     store = store or create_store(conf)
     services = Services.over(store, trusts=make_trust_broker(conf))
@@ -60,7 +60,7 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None):
             max_string_length=conf.api.max_string_length,
         ),
     )
-    app = falcon.App(
+    app = falcon.App[falcon.Request, falcon.Response](
         middleware=[RequestIdMiddleware(), AuthMiddleware(make_authenticator(conf))],
     )
     app.req_options.strip_url_path_trailing_slash = True

@@ -28,7 +28,7 @@ def swagger_ui_assets() -> Path:
 
 
 class OpenAPIResource:
-    def __init__(self):
+    def __init__(self) -> None:
         self.body = document_bytes()
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import falcon
 import orjson
@@ -37,7 +38,9 @@ def serialize_error(req: falcon.Request, resp: falcon.Response, error: falcon.HT
     resp.content_type = falcon.MEDIA_JSON
 
 
-def handle_domain_error(req: falcon.Request, resp: falcon.Response, error: domain.FreezerError, params) -> None:
+def handle_domain_error(
+    req: falcon.Request, resp: falcon.Response, error: domain.FreezerError, params: dict[str, Any]
+) -> None:
     status = next((_STATUS[cls] for cls in type(error).__mro__ if cls in _STATUS), falcon.HTTP_500)
     headers = {}
     if isinstance(error, domain.Unavailable):
@@ -47,7 +50,7 @@ def handle_domain_error(req: falcon.Request, resp: falcon.Response, error: domai
     raise falcon.HTTPError(status, title=error.title, description=error.description, headers=headers)
 
 
-def handle_unexpected(req: falcon.Request, resp: falcon.Response, error: Exception, params) -> None:
+def handle_unexpected(req: falcon.Request, resp: falcon.Response, error: Exception, params: dict[str, Any]) -> None:
     """A bug: log it with the request id, answer 500 without internals."""
     request_id = getattr(req.context, "request_id", "-")
     LOG.error("unexpected error in %s %s [%s]", req.method, req.path, request_id, exc_info=error)

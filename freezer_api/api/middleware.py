@@ -45,12 +45,12 @@ class RequestIdMiddleware:
         else:
             req.context.request_id = new_request_id()
 
-    def process_response(self, req: falcon.Request, resp: falcon.Response, resource, succeeded: bool) -> None:
+    def process_response(self, req: falcon.Request, resp: falcon.Response, resource: object, succeeded: bool) -> None:
         request_id = req.context.request_id
         resp.set_header(REQUEST_ID_HEADER, request_id)
         if LOG.isEnabledFor(logging.INFO):
             elapsed = (time.perf_counter() - req.context.started) * 1000
-            LOG.info("%s %s %s %.1fms [%s]", req.method, req.path, resp.status[:3], elapsed, request_id)
+            LOG.info("%s %s %d %.1fms [%s]", req.method, req.path, resp.status_code, elapsed, request_id)
 
 
 class AuthMiddleware:
@@ -62,13 +62,13 @@ class AuthMiddleware:
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         if req.path in self.public_paths or req.path.startswith(PUBLIC_PREFIXES) or req.method == "OPTIONS":
-            req.context.caller = None
+            req.context.ctx = None
             return
-        caller = self.authenticator.identify(req.get_header, req.env)
-        if caller is None:
+        ctx = self.authenticator.identify(req.get_header, req.env)
+        if ctx is None:
             raise falcon.HTTPUnauthorized(
                 title="Unauthorized",
                 description="A valid X-Auth-Token header is required.",
             )
-        caller.request_id = req.context.request_id
-        req.context.caller = caller
+        ctx.request_id = req.context.request_id
+        req.context.ctx = ctx

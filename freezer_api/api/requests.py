@@ -75,7 +75,7 @@ def _check_media_type(content_type: str | None) -> None:
 
 def _is_chunked(req: falcon.Request) -> bool:
     encoding = req.get_header("Transfer-Encoding")
-    return bool(encoding) and "chunked" in encoding.lower()
+    return encoding is not None and "chunked" in encoding.lower()
 
 
 def _read(req: falcon.Request, length: int | None, limits: Limits) -> bytes:

@@ -25,11 +25,11 @@ class Resource:
 
     def authorize(self, req: falcon.Request, rule: str, project_id: str | None) -> RequestContext:
         """The caller, once policy allows `rule` on `project_id`; else 403."""
-        caller: RequestContext = req.context.caller
+        ctx: RequestContext = req.context.ctx
         if project_id is not None:
             require_valid_project_id(project_id)
-        self.edge.authorizer.authorize(caller, rule, project_id)
-        return caller
+        self.edge.authorizer.authorize(ctx, rule, project_id)
+        return ctx
 
     def authorize_central(self, req: falcon.Request, client_info: Any, project_id: str) -> None:
         """A central client's registration also needs clients:create_central."""
@@ -37,7 +37,7 @@ class Resource:
             self.authorize(req, "clients:create_central", project_id)
 
     def allows(self, req: falcon.Request, rule: str, project_id: str | None) -> bool:
-        return self.edge.authorizer.allows(req.context.caller, rule, project_id)
+        return self.edge.authorizer.allows(req.context.ctx, rule, project_id)
 
     def body(self, req: falcon.Request) -> Any:
         return requests.read_json(req, self.edge.limits)

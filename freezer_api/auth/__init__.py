@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from oslo_config import cfg
 
 from freezer_api.context import RequestContext
 
+# `header(name)`: the value of a request header, or None.
+HeaderLookup = Callable[[str], str | None]
+# A WSGI application (PEP 3333).
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Any]
+
 
 class Authenticator(Protocol):
-    def identify(self, header: Callable[[str], str | None], environ: dict | None = None) -> RequestContext | None:
+    def identify(self, header: HeaderLookup, environ: dict | None = None) -> RequestContext | None:
         """The caller's identity from the request headers, or None (401).
 
         `header(name)` gives the value of a request header, or None;
@@ -36,7 +41,7 @@ def make_authenticator(conf: cfg.ConfigOpts) -> Authenticator:
     raise ValueError(f"auth_strategy {strategy!r} is not available in this build")
 
 
-def wrap_wsgi(conf: cfg.ConfigOpts, app):
+def wrap_wsgi(conf: cfg.ConfigOpts, app: WSGIApp) -> WSGIApp:
     """The WSGI app as served: behind keystonemiddleware for auth_strategy = keystone."""
     if conf.auth_strategy != "keystone":
         return app

@@ -11,11 +11,14 @@ Public paths pass without a token.
 
 from __future__ import annotations
 
+from typing import Any
+
 from keystoneauth1 import exceptions as ksa_exceptions
 from keystonemiddleware import auth_token
 from keystonemiddleware.auth_token import _exceptions as ksm_exceptions
 from oslo_config import cfg
 
+from freezer_api.auth import HeaderLookup, WSGIApp
 from freezer_api.auth.noauth import split_roles
 from freezer_api.context import RequestContext
 from freezer_api.domain.errors import Unavailable
@@ -65,7 +68,7 @@ class _AuthToken(auth_token.AuthProtocol):
     a bad token; the caller should rather hear 503 and retry.
     """
 
-    def fetch_token(self, token, **kwargs):
+    def fetch_token(self, token: str, **kwargs: Any) -> Any:
         try:
             return super().fetch_token(token, **kwargs)
         except ksm_exceptions.InvalidToken as error:
@@ -73,7 +76,7 @@ class _AuthToken(auth_token.AuthProtocol):
                 raise _KeystoneUnreachable() from error
             raise
 
-    def process_request(self, request):
+    def process_request(self, request: Any) -> Any:
         try:
             return super().process_request(request)
         except _KeystoneUnreachable:
@@ -85,7 +88,7 @@ class _KeystoneUnreachable(Exception):
     pass
 
 
-def protect(app, conf: cfg.ConfigOpts):
+def protect(app: WSGIApp, conf: cfg.ConfigOpts) -> WSGIApp:
     """The WSGI app behind auth_token, configured from [keystone_authtoken]."""
     register_opts(conf)
     overrides = {"oslo_config_config": conf, "delay_auth_decision": "true"}
@@ -98,7 +101,7 @@ def protect(app, conf: cfg.ConfigOpts):
 class KeystoneIdentity:
     """The caller as auth_token confirmed it."""
 
-    def identify(self, header, environ=None) -> RequestContext | None:
+    def identify(self, header: HeaderLookup, environ: dict | None = None) -> RequestContext | None:
         environ = environ or {}
         if environ.get(IDENTITY_UNAVAILABLE):
             raise Unavailable("The identity service (Keystone) could not be reached to validate the token.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from freezer_api.auth import HeaderLookup
 from freezer_api.context import RequestContext
 from freezer_api.domain.schemas.common import MAX_ID_LENGTH
 
@@ -17,7 +18,7 @@ def split_roles(value: str) -> list[str]:
 
 
 class HeaderIdentity:
-    def identify(self, header, environ=None) -> RequestContext | None:
+    def identify(self, header: HeaderLookup, environ: dict | None = None) -> RequestContext | None:
         project = header("X-Project-Id") or header("X-Tenant-Id") or DEFAULT_PROJECT
         roles = header("X-Roles")
         user = header("X-User-Id") or DEFAULT_USER

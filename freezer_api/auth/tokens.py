@@ -17,11 +17,13 @@ import secrets
 import stat
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 from oslo_config import cfg
 
+from freezer_api.auth import HeaderLookup
 from freezer_api.auth.noauth import split_roles
 from freezer_api.conf import paths
 from freezer_api.context import RequestContext
@@ -80,7 +82,7 @@ def _entry_problem(entry: dict) -> str | None:
     return None
 
 
-def _text(value) -> bool:
+def _text(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
@@ -94,7 +96,7 @@ def readable_by_others(path: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _exclusive(path: Path):
+def _exclusive(path: Path) -> Iterator[None]:
     """Serialise read-modify-write of the file between concurrent freezer-manage runs."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
@@ -163,7 +165,7 @@ class StaticTokens:
         self._checked_at = 0.0
         self._reload()
 
-    def identify(self, header, environ=None) -> RequestContext | None:
+    def identify(self, header: HeaderLookup, environ: dict | None = None) -> RequestContext | None:
         token = header("X-Auth-Token")
         if not token:
             return None

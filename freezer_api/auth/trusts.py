@@ -14,9 +14,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from collections.abc import Iterator
+from typing import Any
 
 from keystoneauth1 import exceptions as ksa_exceptions
 from keystoneauth1 import loading as ks_loading
+from keystoneauth1 import plugin as ks_plugin
 from keystoneauth1 import session as ks_session
 from oslo_config import cfg
 
@@ -45,7 +48,7 @@ class KeystoneTrusts:
         self._options = conf.centralized_scheduler
         self._session = _session(conf[keystone.GROUP])
         self._lock = threading.Lock()
-        self._service_auth = None
+        self._service_auth: ks_plugin.BaseAuthPlugin | None = None
         self._identity_url: str | None = None
 
     def credentials_for_new_job(self, ctx: RequestContext, project_id: str, *, client_is_central: bool) -> dict | None:
@@ -144,12 +147,12 @@ class KeystoneTrusts:
         )
         return trust
 
-    def _as_caller(self, ctx: RequestContext, method: str, url: str, **kwargs):
+    def _as_caller(self, ctx: RequestContext, method: str, url: str, **kwargs: Any) -> Any:
         return self._session.request(
             url, method, headers={"X-Auth-Token": ctx.auth_token}, authenticated=False, **kwargs
         )
 
-    def _service(self):
+    def _service(self) -> ks_plugin.BaseAuthPlugin:
         """The trustee's auth plugin, loaded from the auth_section (once)."""
         with self._lock:
             if self._service_auth is None:
@@ -186,7 +189,7 @@ class KeystoneTrusts:
         return self._identity_url
 
 
-def _session(section) -> ks_session.Session:
+def _session(section: Any) -> ks_session.Session:
     """A keystoneauth session with the TLS settings of [keystone_authtoken]."""
     verify = False if section.insecure else (section.cafile or True)
     cert = (section.certfile, section.keyfile) if section.certfile and section.keyfile else None
@@ -194,7 +197,7 @@ def _session(section) -> ks_session.Session:
 
 
 @contextlib.contextmanager
-def _keystone_errors(doing: str):
+def _keystone_errors(doing: str) -> Iterator[None]:
     """Keystone's answers as domain errors (D34): unknown roles or users 422, refusals 403, else 503."""
     try:
         yield
@@ -209,6 +212,8 @@ def _keystone_errors(doing: str):
 
 def _message(error: ksa_exceptions.ClientException) -> str:
     response = getattr(error, "response", None)
+    if response is None:
+        return str(error)
     try:
         return response.json()["error"]["message"]
     except Exception:  # any unexpected body: fall back to the exception text

@@ -9,13 +9,16 @@ freezer-manage [--config-file F] token revoke TOKEN_ID
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from oslo_config import cfg
 
 from freezer_api.conf import paths, register_opts
 
 
-def _add_parsers(subparsers) -> None:
+def _add_parsers(subparsers: Any) -> None:
     db = subparsers.add_parser("db", help="database schema")
     db_actions = db.add_subparsers(dest="db_action", required=True)
     db_actions.add_parser("upgrade", help="upgrade the schema to this release")
@@ -74,7 +77,7 @@ def token_command(conf: cfg.ConfigOpts) -> int:
         return 1
 
 
-def _token_action(conf: cfg.ConfigOpts, tokens, path) -> int:
+def _token_action(conf: cfg.ConfigOpts, tokens: ModuleType, path: Path) -> int:
     action = conf.command.token_action
     if action == "create":
         roles = [role.strip().lower() for role in conf.command.roles.split(",") if role.strip()]
@@ -95,8 +98,8 @@ def _token_action(conf: cfg.ConfigOpts, tokens, path) -> int:
     if action == "list":
         for entry in tokens.load_entries(path):
             roles = entry.get("roles") or []
-            roles = roles if isinstance(roles, str) else ",".join(roles)
-            print(f"{tokens.entry_id(entry)}\tproject={entry['project_id']}\tuser={entry['user_id']}\troles={roles}")
+            shown = roles if isinstance(roles, str) else ",".join(roles)
+            print(f"{tokens.entry_id(entry)}\tproject={entry['project_id']}\tuser={entry['user_id']}\troles={shown}")
         return 0
     if tokens.revoke_token(path, conf.command.token_id):
         print(f"revoked {conf.command.token_id}")

@@ -1,5 +1,7 @@
 """[centralized_scheduler] options: Keystone trusts for jobs run by central schedulers."""
 
+from collections.abc import Sequence
+
 from oslo_config import cfg
 
 GROUP = "centralized_scheduler"
@@ -33,5 +35,5 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
     conf.register_opts(OPTS, group=GROUP)
 
 
-def list_opts():
+def list_opts() -> list[tuple[str | None, Sequence[cfg.Opt]]]:
     return [(GROUP, OPTS)]

@@ -1,5 +1,7 @@
 """[database] options: where documents are stored."""
 
+from collections.abc import Sequence
+
 from oslo_config import cfg
 
 GROUP = "database"
@@ -64,5 +66,5 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
     conf.register_opts(OPTS, group=GROUP)
 
 
-def list_opts():
+def list_opts() -> list[tuple[str | None, Sequence[cfg.Opt]]]:
     return [(GROUP, OPTS)]

@@ -1,6 +1,7 @@
 """[DEFAULT] options: where the server listens and how callers are authenticated."""
 
 import os
+from collections.abc import Sequence
 
 from oslo_config import cfg
 
@@ -50,5 +51,5 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
     conf.register_opts(OPTS)
 
 
-def list_opts():
+def list_opts() -> list[tuple[str | None, Sequence[cfg.Opt]]]:
     return [(None, CLI_OPTS + OPTS)]

@@ -1,5 +1,7 @@
 """[healthcheck] options."""
 
+from collections.abc import Sequence
+
 from oslo_config import cfg
 
 GROUP = "healthcheck"
@@ -16,5 +18,5 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
     conf.register_opts(OPTS, group=GROUP)
 
 
-def list_opts():
+def list_opts() -> list[tuple[str | None, Sequence[cfg.Opt]]]:
     return [(GROUP, OPTS)]

@@ -1,5 +1,7 @@
 """[token_auth] options: static tokens for standalone deployments."""
 
+from collections.abc import Sequence
+
 from oslo_config import cfg
 
 GROUP = "token_auth"
@@ -20,5 +22,5 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
     conf.register_opts(OPTS, group=GROUP)
 
 
-def list_opts():
+def list_opts() -> list[tuple[str | None, Sequence[cfg.Opt]]]:
     return [(GROUP, OPTS)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -21,7 +22,7 @@ def _ecma_pattern(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def _pattern(validator, pattern: str, instance: Any, schema: dict):
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Iterator[ValidationError]:
     if validator.is_type(instance, "string") and not _ecma_pattern(pattern).search(instance):
         yield ValidationError(f"{instance[:200]!r} does not match {pattern!r}")
 
@@ -41,7 +42,7 @@ def validate(schema: dict, document: Any) -> None:
         raise BadRequest(_describe(error))
 
 
-def _describe(error) -> str:
+def _describe(error: ValidationError) -> str:
     where = ".".join(str(part) for part in error.absolute_path)
     message = error.message
     if len(message) > 300:

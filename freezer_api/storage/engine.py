@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
@@ -116,7 +116,7 @@ def connect_args(backend: str, options: EngineOptions) -> dict[str, Any]:
 
 
 def _sqlite_engine(url: URL, options: EngineOptions) -> Engine:
-    database = url.database
+    database = url.database or ""
     in_memory = not database or database == ":memory:" or url.query.get("mode") == "memory"
     if not in_memory:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -131,7 +131,7 @@ def _sqlite_engine(url: URL, options: EngineOptions) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
-    def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record) -> None:
+    def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event, not the driver, open transactions.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -145,7 +145,7 @@ def _sqlite_engine(url: URL, options: EngineOptions) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _sqlite_begin(connection) -> None:
+    def _sqlite_begin(connection: Connection) -> None:
         # SQLAlchemy connections here only run migrations and maintenance:
         # they take the write lock when they start, like Store.atomic does.
         connection.exec_driver_sql("BEGIN IMMEDIATE")

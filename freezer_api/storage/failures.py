@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.pool import PoolProxiedConnection
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine.interfaces import DBAPIModule
 
 from freezer_api.domain.errors import Unavailable
 
@@ -28,7 +33,7 @@ class Retry(Exception):
         self.cause = cause
 
 
-def checkout(engine: Engine):
+def checkout(engine: Engine) -> PoolProxiedConnection:
     """A pooled DBAPI connection; 503 when the database cannot be reached."""
     dbapi = engine.dialect.loaded_dbapi
     try:
@@ -39,14 +44,14 @@ def checkout(engine: Engine):
         raise overloaded(error) from error
 
 
-def rollback_quietly(connection) -> None:
+def rollback_quietly(connection: PoolProxiedConnection) -> None:
     try:
         connection.rollback()
     except Exception:  # the connection may be the thing that failed
         LOG.debug("rollback failed", exc_info=True)
 
 
-def failure_of(error: Exception, engine: Engine, connection) -> Exception | None:
+def failure_of(error: DBAPIModule.Error, engine: Engine, connection: PoolProxiedConnection) -> Exception | None:
     """What a driver error means for the caller: a retry, a 503, or None (a bug: re-raise)."""
     dbapi = engine.dialect.loaded_dbapi
     if isinstance(error, dbapi.IntegrityError):

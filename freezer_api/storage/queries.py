@@ -11,11 +11,25 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import (
+    Exists,
+    FromClause,
+    ScalarSelect,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement
 
 from freezer_api.domain.ports import Scope
 from freezer_api.domain.search import SearchQuery
@@ -25,7 +39,7 @@ from freezer_api.storage.tables import DocumentTables
 class CompiledQuery:
     """A statement and its SQL text for each dialect it has run on."""
 
-    def __init__(self, statement: Executable):
+    def __init__(self, statement: ClauseElement):
         self.statement = statement
         self._rendered: dict[str, tuple[str, list[str] | None]] = {}
 
@@ -33,8 +47,9 @@ class CompiledQuery:
         """(sql, names of positional parameters in order, or None for named parameters)."""
         rendered = self._rendered.get(dialect.name)
         if rendered is None:
-            compiled = self.statement.compile(dialect=dialect)
-            names = list(compiled.positiontup) if compiled.positional else None
+            # Statements (not DDL) compile to a SQLCompiler, which knows its parameters' order.
+            compiled = cast(SQLCompiler, self.statement.compile(dialect=dialect))
+            names = list(compiled.positiontup or ()) if compiled.positional else None
             rendered = self._rendered[dialect.name] = (compiled.string, names)
         return rendered
 
@@ -154,7 +169,7 @@ class Queries:
             conditions.append(t.c.project_id == bindparam("project_id"))
         elif shape.scope == "project+central":
             conditions.append(or_(t.c.project_id == bindparam("project_id"), t.c.is_central.is_(True)))
-        source = t
+        source: FromClause = t
         order = t.c.seq
         if shape.matches:
             # Drive the query from the terms index with the first pair: the
@@ -190,7 +205,7 @@ class Queries:
             .offset(bindparam("offset"))
         )
 
-    def _marker_seq(self):
+    def _marker_seq(self) -> ScalarSelect[Any]:
         """The position of the marker document in its project (NULL, so no rows, when absent)."""
         marker = self.tables.table.alias("marker")
         return (
@@ -201,7 +216,7 @@ class Queries:
             .scalar_subquery()
         )
 
-    def _has_term(self, alias, prefix: str):
+    def _has_term(self, alias: FromClause, prefix: str) -> Exists:
         t = self.tables.table
         return exists().where(  # one primary-key lookup of the terms table
             alias.c.project_id == t.c.project_id,

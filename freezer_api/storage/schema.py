@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from freezer_api.storage.engine import sqlite_file
 from freezer_api.storage.sqlite_writes import WriteGate
@@ -19,7 +20,7 @@ from freezer_api.storage.tables import metadata
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def _config(connection=None) -> Config:
+def _config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
@@ -27,7 +28,10 @@ def _config(connection=None) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations in {MIGRATIONS_DIR}")
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -45,7 +49,7 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(_config(conn), revision)
 
 
-def differences(engine: Engine) -> list:
+def differences(engine: Engine) -> list[Any]:
     """What differs between the database and the models (empty when in sync)."""
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -56,7 +60,7 @@ def is_current(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
 
 
-def _exclusive(engine: Engine):
+def _exclusive(engine: Engine) -> AbstractContextManager[None]:
     """Keep two processes from migrating one SQLite file at once (and writers out meanwhile)."""
     database = sqlite_file(engine)
     return WriteGate(database).held() if database else nullcontext()

@@ -24,9 +24,11 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import Engine
+from sqlalchemy.engine.interfaces import DBAPICursor
+from sqlalchemy.pool import PoolProxiedConnection
 
 from freezer_api.domain.errors import ConcurrentChange, Unavailable
 from freezer_api.storage.documents import VersionConflict
@@ -65,22 +67,22 @@ class WriteGate:
         return self._fd
 
 
-class _Pending:
+class _Pending(Generic[T]):
     """One write transaction waiting for its commit."""
 
     __slots__ = ("attempts", "change", "error", "finished", "value")
 
-    def __init__(self, change: Callable):
+    def __init__(self, change: Callable[[UnitOfWork], T]):
         self.change = change
-        self.value = None
+        self.value: T | None = None
         self.error: BaseException | None = None
         self.finished = False
         self.attempts = 0
 
-    def outcome(self):
+    def outcome(self) -> T:
         if self.error is not None:
             raise self.error
-        return self.value
+        return cast(T, self.value)  # set by the change, which has finished
 
 
 class GroupCommit:
@@ -101,7 +103,7 @@ class GroupCommit:
         self._gate = gate
         self._max_batch = max_batch
         self._max_retries = max_retries
-        self._queue: deque[_Pending] = deque()
+        self._queue: deque[_Pending[Any]] = deque()
         self._condition = threading.Condition()
         self._leading = False
 
@@ -124,7 +126,7 @@ class GroupCommit:
                     self._leading = False
                     self._condition.notify_all()
 
-    def _commit(self, batch: list[_Pending]) -> None:
+    def _commit(self, batch: list[_Pending[Any]]) -> None:
         engine = self._engine
         dbapi = engine.dialect.loaded_dbapi
         with self._gate.held():
@@ -148,7 +150,7 @@ class GroupCommit:
         for item in batch:
             item.finished = True
 
-    def _apply(self, connection, cursor, item: _Pending) -> None:
+    def _apply(self, connection: PoolProxiedConnection, cursor: DBAPICursor, item: _Pending[Any]) -> None:
         """Run one change in a savepoint; its refusal or bug rolls back only itself."""
         dbapi = self._engine.dialect.loaded_dbapi
         for _ in range(self._max_retries + 1):
@@ -174,7 +176,7 @@ class GroupCommit:
             return
         item.error = ConcurrentChange()
 
-    def _failed(self, batch: list[_Pending], failure: BaseException) -> None:
+    def _failed(self, batch: list[_Pending[Any]], failure: BaseException) -> None:
         """The transaction failed as a whole: retry its changes, or fail them all."""
         with self._condition:
             for item in reversed(batch):
@@ -186,7 +188,7 @@ class GroupCommit:
                 item.finished = True
 
 
-def _undo(cursor) -> None:
+def _undo(cursor: DBAPICursor) -> None:
     cursor.execute("ROLLBACK TO change")
     cursor.execute("RELEASE change")
 

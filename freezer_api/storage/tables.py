@@ -26,6 +26,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects import mysql
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeEngine
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -52,17 +54,17 @@ class TermText(TypeDecorator):
     impl = String(191)
     cache_ok = True
 
-    def load_dialect_impl(self, dialect):
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name in _MYSQL:
             return dialect.type_descriptor(mysql.VARBINARY(764))
         return dialect.type_descriptor(String(191))
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | bytes | None:
         if value is not None and dialect.name in _MYSQL:
             return value.encode()
         return value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: str | bytes | None, dialect: Dialect) -> str | None:
         if isinstance(value, bytes):
             return value.decode()
         return value

@@ -85,7 +85,7 @@ _ERRORS = {
 
 # Path ids. A lookup of an id no document can have is a 404; a create or
 # replace naming such an id is a 400.
-_PATH_PARAMETERS = {
+_PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "project_id": {"schema": common.ID, "description": "The project the operation works in."},
     "backup_id": {
         "schema": {"type": "string", "minLength": 1, "maxLength": common.MAX_ID_LENGTH},

@@ -101,7 +101,12 @@ class DocumentKind:
 
 
 def listing(
-    kind: DocumentKind, search: dict, *, query: tuple[str, ...] = ("limit", "offset"), errors=(), description=""
+    kind: DocumentKind,
+    search: dict,
+    *,
+    query: tuple[str, ...] = ("limit", "offset"),
+    errors: tuple[int, ...] = (),
+    description: str = "",
 ) -> Operation:
     return Operation(
         "GET",
@@ -123,7 +128,9 @@ def listing(
     )
 
 
-def creation(kind: DocumentKind, body: dict, *, errors=(), summary="", description="") -> Operation:
+def creation(
+    kind: DocumentKind, body: dict, *, errors: tuple[int, ...] = (), summary: str = "", description: str = ""
+) -> Operation:
     return Operation(
         "POST",
         kind.collection,
@@ -140,7 +147,7 @@ def creation(kind: DocumentKind, body: dict, *, errors=(), summary="", descripti
     )
 
 
-def showing(kind: DocumentKind, *, errors=(), description="") -> Operation:
+def showing(kind: DocumentKind, *, errors: tuple[int, ...] = (), description: str = "") -> Operation:
     return Operation(
         "GET",
         kind.item,
@@ -154,7 +161,9 @@ def showing(kind: DocumentKind, *, errors=(), description="") -> Operation:
     )
 
 
-def replacing(kind: DocumentKind, body: dict, *, errors=(), description="") -> list[Operation]:
+def replacing(
+    kind: DocumentKind, body: dict, *, errors: tuple[int, ...] = (), description: str = ""
+) -> list[Operation]:
     """POST to the item creates or replaces it (D22); PUT is the same operation."""
     summary = f"Create the {kind.noun} with this id, or replace it"
     return [
@@ -176,7 +185,9 @@ def replacing(kind: DocumentKind, body: dict, *, errors=(), description="") -> l
     ]
 
 
-def patching(kind: DocumentKind, body: dict, *, response: dict | None = None, errors=(), description="") -> Operation:
+def patching(
+    kind: DocumentKind, body: dict, *, response: dict | None = None, errors: tuple[int, ...] = (), description: str = ""
+) -> Operation:
     return Operation(
         "PATCH",
         kind.item,
@@ -192,7 +203,7 @@ def patching(kind: DocumentKind, body: dict, *, response: dict | None = None, er
     )
 
 
-def deleting(kind: DocumentKind, *, errors=(), description="") -> Operation:
+def deleting(kind: DocumentKind, *, errors: tuple[int, ...] = (), description: str = "") -> Operation:
     return Operation(
         "DELETE",
         kind.item,

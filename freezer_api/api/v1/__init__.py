@@ -5,9 +5,10 @@ import falcon
 from freezer_api.api.resource import Edge
 from freezer_api.api.v1.backups import BackupItem, BackupsCollection
 from freezer_api.api.v1.clients import ClientItem, ClientsCollection
+from freezer_api.api.v1.jobs import V1JobItem, V1JobsCollection
 from freezer_api.api.v1.resource import InTokenProject
 from freezer_api.api.v2.actions import ActionItem, ActionsCollection
-from freezer_api.api.v2.jobs import JobEvent, JobItem, JobsCollection
+from freezer_api.api.v2.jobs import JobEvent
 from freezer_api.api.v2.sessions import SessionAction, SessionItem, SessionJob, SessionsCollection
 from freezer_api.api.versions import V1_HOME, HomeDocumentResource
 from freezer_api.domain.backups_v1 import BackupsV1
@@ -23,12 +24,8 @@ def add_routes(app: falcon.App, edge: Edge, services: Services) -> None:
     app.add_route("/v1/clients", ClientsCollection(edge, clients))
     app.add_route("/v1/clients/{client_id}", ClientItem(edge, clients))
     # Jobs, actions and sessions: the v2 resources, in the token's project.
-    # v1 always generated job ids and never reaches beyond the token's project.
-    v1_jobs, v1_job = JobsCollection(edge, services.jobs), JobItem(edge, services.jobs)
-    v1_jobs.accepts_chosen_id = False
-    v1_jobs.cross_project_reads = v1_job.cross_project_reads = False
-    app.add_route("/v1/jobs", InTokenProject(v1_jobs))
-    app.add_route("/v1/jobs/{job_id}", InTokenProject(v1_job))
+    app.add_route("/v1/jobs", InTokenProject(V1JobsCollection(edge, services.jobs)))
+    app.add_route("/v1/jobs/{job_id}", InTokenProject(V1JobItem(edge, services.jobs)))
     app.add_route("/v1/jobs/{job_id}/event", InTokenProject(JobEvent(edge, services.jobs)))
     app.add_route("/v1/actions", InTokenProject(ActionsCollection(edge, services.actions)))
     app.add_route("/v1/actions/{action_id}", InTokenProject(ActionItem(edge, services.actions)))

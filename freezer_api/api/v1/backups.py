@@ -14,15 +14,15 @@ class BackupsCollection(V1Resource):
         self.backups = backups
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        caller = self.authorize_own_project(req, "backups:get_all")
+        ctx = self.authorize_own_project(req, "backups:get_all")
         limit, offset = self.paging(req)
         marker = req.get_param("marker") or None
-        page = self.backups.list(caller.project_id, self.body(req), limit=limit, offset=offset, marker=marker)
+        page = self.backups.list(ctx.project_id, self.body(req), limit=limit, offset=offset, marker=marker)
         send_json(resp, {"backups": page})
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        caller = self.authorize_own_project(req, "backups:create")
-        backup_id = self.backups.create(caller, caller.project_id, self.body(req))
+        ctx = self.authorize_own_project(req, "backups:create")
+        backup_id = self.backups.create(ctx, ctx.project_id, self.body(req))
         send_json(resp, {"backup_id": backup_id}, falcon.HTTP_201)
 
 
@@ -32,18 +32,18 @@ class BackupItem(V1Resource):
         self.backups = backups
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, backup_id: str) -> None:
-        caller = self.authorize_own_project(req, "backups:get")
-        send_json(resp, self.backups.get(caller.project_id, backup_id))
+        ctx = self.authorize_own_project(req, "backups:get")
+        send_json(resp, self.backups.get(ctx.project_id, backup_id))
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, backup_id: str) -> None:
-        caller = self.authorize_own_project(req, "backups:update")
-        send_json(resp, self.backups.patch(caller.project_id, backup_id, self.body(req)))
+        ctx = self.authorize_own_project(req, "backups:update")
+        send_json(resp, self.backups.patch(ctx.project_id, backup_id, self.body(req)))
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, backup_id: str) -> None:
-        caller = self.authorize_own_project(req, "backups:update")
-        send_json(resp, self.backups.replace(caller.project_id, backup_id, self.body(req)))
+        ctx = self.authorize_own_project(req, "backups:update")
+        send_json(resp, self.backups.replace(ctx.project_id, backup_id, self.body(req)))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, backup_id: str) -> None:
-        caller = self.authorize_own_project(req, "backups:delete")
-        self.backups.delete(caller.project_id, backup_id)
+        ctx = self.authorize_own_project(req, "backups:delete")
+        self.backups.delete(ctx.project_id, backup_id)
         resp.status = falcon.HTTP_204

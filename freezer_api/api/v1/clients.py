@@ -14,15 +14,15 @@ class ClientsCollection(V1Resource):
         self.clients = clients
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        caller = self.authorize_own_project(req, "clients:get_all")
+        ctx = self.authorize_own_project(req, "clients:get_all")
         limit, offset = self.paging(req)
-        send_json(resp, {"clients": self.clients.list(caller.project_id, self.body(req), limit=limit, offset=offset)})
+        send_json(resp, {"clients": self.clients.list(ctx.project_id, self.body(req), limit=limit, offset=offset)})
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        caller = self.authorize_own_project(req, "clients:create")
+        ctx = self.authorize_own_project(req, "clients:create")
         info = client_info(self.body(req))
-        self.authorize_central(req, info, caller.project_id)
-        client_id = self.clients.register(caller, caller.project_id, info)
+        self.authorize_central(req, info, ctx.project_id)
+        client_id = self.clients.register(ctx, ctx.project_id, info)
         send_json(resp, {"client_id": client_id}, falcon.HTTP_201)
 
 
@@ -32,14 +32,14 @@ class ClientItem(V1Resource):
         self.clients = clients
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, client_id: str) -> None:
-        caller = self.authorize_own_project(req, "clients:get")
-        send_json(resp, self.clients.get(caller.project_id, client_id))
+        ctx = self.authorize_own_project(req, "clients:get")
+        send_json(resp, self.clients.get(ctx.project_id, client_id))
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, client_id: str) -> None:
-        caller = self.authorize_own_project(req, "clients:update")
-        send_json(resp, self.clients.patch(caller.project_id, client_id, self.body(req)))
+        ctx = self.authorize_own_project(req, "clients:update")
+        send_json(resp, self.clients.patch(ctx.project_id, client_id, self.body(req)))
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, client_id: str) -> None:
-        caller = self.authorize_own_project(req, "clients:delete")
-        self.clients.delete(caller.project_id, client_id)
+        ctx = self.authorize_own_project(req, "clients:delete")
+        self.clients.delete(ctx.project_id, client_id)
         resp.status = falcon.HTTP_204

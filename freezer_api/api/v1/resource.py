@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import falcon
 
 from freezer_api.api.resource import Resource
 from freezer_api.context import RequestContext
+
+Responder = Callable[..., None]
 
 _RESPONDERS = tuple(f"on_{method.lower()}" for method in falcon.constants.COMBINED_METHODS)
 
@@ -19,7 +23,7 @@ class V1Resource(Resource):
     """
 
     def authorize_own_project(self, req: falcon.Request, rule: str) -> RequestContext:
-        return self.authorize(req, rule, req.context.caller.project_id)
+        return self.authorize(req, rule, req.context.ctx.project_id)
 
 
 class InTokenProject:
@@ -29,15 +33,15 @@ class InTokenProject:
     in the path (contract 3.2), so the v2 responders serve them unchanged.
     """
 
-    def __init__(self, resource):
+    def __init__(self, resource: object):
         for name in _RESPONDERS:
             responder = getattr(resource, name, None)
             if responder is not None:
                 setattr(self, name, _in_token_project(responder))
 
 
-def _in_token_project(responder):
-    def respond(req: falcon.Request, resp: falcon.Response, **params) -> None:
-        responder(req, resp, req.context.caller.project_id, **params)
+def _in_token_project(responder: Responder) -> Responder:
+    def respond(req: falcon.Request, resp: falcon.Response, **params: str) -> None:
+        responder(req, resp, req.context.ctx.project_id, **params)
 
     return respond

@@ -11,10 +11,10 @@ class ClientsCollection(Listing):
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, project_id: str) -> None:
         """Register, or re-register; central clients need a second rule."""
-        caller = self.authorize(req, self.rule("create"), project_id)
+        ctx = self.authorize(req, self.rule("create"), project_id)
         body = self.body(req)
         self.authorize_central(req, body, project_id)
-        client_id = self.service.register(caller, project_id, body)
+        client_id = self.service.register(ctx, project_id, body)
         send_json(resp, {"client_id": client_id}, falcon.HTTP_201)
 
 

@@ -6,17 +6,20 @@ serves; Falcon answers 405 (with Allow) for the methods it leaves out.
 
 from __future__ import annotations
 
+from typing import Any
+
 import falcon
 
 from freezer_api.api.requests import send_document, send_json, send_list
 from freezer_api.api.resource import Edge, Resource
+from freezer_api.context import RequestContext
 
 
 class DocumentResource(Resource):
     kind = ""  # "actions": the list key and the policy rule prefix
     id_name = ""  # "action_id": the item's path parameter and the id key of responses
 
-    def __init__(self, edge: Edge, service):
+    def __init__(self, edge: Edge, service: Any):
         super().__init__(edge)
         self.service = service
 
@@ -33,12 +36,12 @@ class Listing(DocumentResource):
 
 class Creation(DocumentResource):
     def on_post(self, req: falcon.Request, resp: falcon.Response, project_id: str) -> None:
-        caller = self.authorize(req, self.rule("create"), project_id)
-        doc_id = self.create(caller, project_id, self.body(req))
+        ctx = self.authorize(req, self.rule("create"), project_id)
+        doc_id = self.create(ctx, project_id, self.body(req))
         send_json(resp, {self.id_name: doc_id}, falcon.HTTP_201)
 
-    def create(self, caller, project_id: str, body):
-        return self.service.create(caller, project_id, body)
+    def create(self, ctx: RequestContext, project_id: str, body: Any) -> str:
+        return self.service.create(ctx, project_id, body)
 
 
 class Showing(DocumentResource):
@@ -56,8 +59,8 @@ class Replacing(DocumentResource):
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, project_id: str, **path: str) -> None:
         doc_id = path[self.id_name]
-        caller = self.authorize(req, self.rule(self.replace_rule), project_id)
-        version = self.service.replace(caller, project_id, doc_id, self.body(req))
+        ctx = self.authorize(req, self.rule(self.replace_rule), project_id)
+        version = self.service.replace(ctx, project_id, doc_id, self.body(req))
         send_json(resp, {self.id_name: doc_id, "version": version}, falcon.HTTP_201)
 
     on_put = on_post
@@ -66,17 +69,17 @@ class Replacing(DocumentResource):
 class Patching(DocumentResource):
     def on_patch(self, req: falcon.Request, resp: falcon.Response, project_id: str, **path: str) -> None:
         doc_id = path[self.id_name]
-        caller = self.authorize(req, self.rule("update"), project_id)
-        version = self.service.patch(caller, project_id, doc_id, self.body(req))
+        ctx = self.authorize(req, self.rule("update"), project_id)
+        version = self.service.patch(ctx, project_id, doc_id, self.body(req))
         send_json(resp, {self.id_name: doc_id, "version": version})
 
 
 class Deleting(DocumentResource):
     def on_delete(self, req: falcon.Request, resp: falcon.Response, project_id: str, **path: str) -> None:
         doc_id = path[self.id_name]
-        caller = self.authorize(req, self.rule("delete"), project_id)
-        self.delete(caller, project_id, doc_id)
+        ctx = self.authorize(req, self.rule("delete"), project_id)
+        self.delete(ctx, project_id, doc_id)
         resp.status = falcon.HTTP_204
 
-    def delete(self, caller, project_id: str, doc_id: str) -> None:
+    def delete(self, ctx: RequestContext, project_id: str, doc_id: str) -> None:
         self.service.delete(project_id, doc_id)

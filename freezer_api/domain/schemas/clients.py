@@ -11,6 +11,7 @@ from freezer_api.domain.schemas.common import (
     STORAGES,
     STORED_ID,
     VERSION,
+    Schema,
 )
 
 
@@ -18,7 +19,7 @@ def _list_of(values: list[str]) -> dict:
     return {"type": "array", "items": {"enum": values}}
 
 
-REGISTER = {
+REGISTER: Schema = {
     "type": "object",
     "properties": {
         "client_id": CLIENT_ID,
@@ -36,7 +37,7 @@ REGISTER = {
 }
 
 # A registered client as the API returns it (contract 4.2).
-DOCUMENT = {
+DOCUMENT: Schema = {
     "type": "object",
     "properties": {
         **OWNER_FIELDS,

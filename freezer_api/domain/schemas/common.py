@@ -1,5 +1,10 @@
 """Patterns and fragments shared by several document schemas."""
 
+from typing import Any
+
+# A JSON Schema, as the validator and the OpenAPI document take it.
+Schema = dict[str, Any]
+
 # Client-chosen ids: word characters and dashes (contract 4).
 ID_PATTERN = r"^[\w-]+$"
 MAX_ID_LENGTH = 255

@@ -10,6 +10,7 @@ from freezer_api.domain.schemas.common import (
     OWNER_FIELDS,
     STORED_ID,
     VERSION,
+    Schema,
 )
 
 ISO_DATE_TIME = (
@@ -67,7 +68,7 @@ FREEZER_ACTION = {
 
 # One element of job_actions. freezer_action may be left out only when
 # action_id names a stored action (a reference).
-JOB_ACTION = {
+JOB_ACTION: Schema = {
     "type": "object",
     "properties": {
         "freezer_action": FREEZER_ACTION,

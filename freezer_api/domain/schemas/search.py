@@ -1,6 +1,6 @@
 """The search object list requests carry in their body (contract 5.2)."""
 
-from freezer_api.domain.schemas.common import MAX_SAFE_INTEGER
+from freezer_api.domain.schemas.common import MAX_SAFE_INTEGER, Schema
 
 _PAIRS = {
     "type": ["array", "null"],
@@ -17,7 +17,7 @@ _EPOCH = {
 }
 
 # null, like an absent body, means no filter.
-SEARCH = {
+SEARCH: Schema = {
     "type": ["object", "null"],
     "properties": {
         "match": {**_PAIRS, "description": "keep documents where every pair of every object matches"},

@@ -4,13 +4,20 @@ Migrations call these with the column lists of their own revision, so a
 later change to freezer_api.storage.tables never rewrites history.
 """
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 from alembic import op
 
 from freezer_api.storage.tables import DocumentText, Key, Seq, TermText
 
 
-def create_document_tables(kind: str, id_column: str, extra_columns=(), extra_indexes=()) -> None:
+def create_document_tables(
+    kind: str,
+    id_column: str,
+    extra_columns: Iterable[sa.Column] = (),
+    extra_indexes: Iterable[tuple[str, list[str]]] = (),
+) -> None:
     """Create `<kind>` and `<singular>_terms` as the 2026 schema shapes them."""
     op.create_table(
         kind,
