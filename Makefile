@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help run test lint fmt demo bench bench-original bench-compare clean sample-config sample-policy openapi
+.PHONY: help run test test-fast lint fmt demo bench bench-original bench-compare clean sample-config sample-policy openapi
 .DEFAULT_GOAL := help
 
 help: ## List the targets
@@ -14,6 +14,9 @@ run: $(VENV)/.installed-run ## Serve on 127.0.0.1:9090 with embedded SQLite (ARG
 
 test: $(VENV)/.installed-test ## Run the whole suite (PYTEST_ARGS="-k ..." to narrow it)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed-test ## Unit and API tests on SQLite, without the slow ones: under 2 minutes
+	$(BIN)/python -m pytest -q tests/unit tests/api -m "not slow and not engines" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test ## ruff check, ruff format --check and mypy: the gate CI runs before the tests
 	$(BIN)/ruff check .

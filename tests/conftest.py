@@ -8,6 +8,7 @@ tests/support/databases.py).
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from oslo_config import cfg
@@ -97,6 +98,24 @@ def sqlite_server(tmp_path_factory) -> LiveServer:
 
 def as_persona(server: LiveServer, name: str) -> Caller:
     return Caller(OverHTTP(server.url), {"X-Auth-Token": PERSONAS[name].token})
+
+
+# Packages whose every test needs more than this server: marked by directory.
+_DIRECTORY_MARKERS = {"e2e": "e2e", "identity": "keystone"}
+_TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by what they need: a Keystone, the whole system, a PostgreSQL or MariaDB server."""
+    for item in items:
+        marker = _DIRECTORY_MARKERS.get(item.path.relative_to(_TESTS).parts[0])
+        if marker is not None:
+            item.add_marker(marker)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and any(
+            isinstance(value, str) and value in databases.SERVER_ENGINES for value in callspec.params.values()
+        ):
+            item.add_marker("engines")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -29,6 +29,9 @@ from tests.support.personas import PERSONAS
 from tests.support.reporting import FUZZ_REPORT
 from tests.support.server import start_server
 
+# Over a minute on SQLite alone: thousands of generated requests.
+pytestmark = pytest.mark.slow
+
 SEED = int(os.environ.get("FREEZER_FUZZ_SEED", "20260801"))
 MAX_EXAMPLES = int(os.environ.get("FREEZER_FUZZ_EXAMPLES", "8"))
 STATEFUL_SCENARIOS = int(os.environ.get("FREEZER_FUZZ_SCENARIOS", "20"))

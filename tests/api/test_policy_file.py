@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 from tests.conftest import as_persona
 from tests.support.server import start_server
 
@@ -9,6 +11,7 @@ from tests.support.server import start_server
 RELOAD_DEADLINE = 30.0
 
 
+@pytest.mark.slow  # waits for the server to reload the policy file
 def test_policy_file_overrides_and_later_changes_apply_without_restart(tmp_path):
     policy_file = tmp_path / "policy.yaml"
     policy_file.write_text('"backups:get_all": "role:admin"\n')

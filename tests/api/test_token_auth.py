@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import orjson
+import pytest
 
 from tests.conftest import as_persona
 from tests.support.factories import backup_metadata, unique
@@ -70,6 +71,7 @@ def test_admin_and_service_act_in_any_project(sqlite_server):
     assert service.post("/v2/project-b/clients", {"client_id": unique("h")}).status == 403
 
 
+@pytest.mark.slow  # waits out the file's reload interval in a real server
 def test_tokens_file_changes_take_effect_without_restart(tmp_path):
     directory = tmp_path / "server"
     server = start_server(directory, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", workers=1)
