@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy.engine import Dialect
 
@@ -11,41 +10,49 @@ from freezer_api.storage import tables
 from freezer_api.storage.documents import DocumentRepository
 
 
+class _Repository:
+    """A unit's repository of one kind: made on first use, then a plain attribute of the unit.
+
+    (functools.cached_property does the same, but takes a lock on every
+    first use before Python 3.12; a unit is made per request.)
+    """
+
+    def __init__(self, kind: tables.DocumentTables):
+        self.kind = kind
+        self.name = kind.kind
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository: ...
+    @overload
+    def __get__(self, uow: UnitOfWork, owner: type | None = None) -> DocumentRepository: ...
+    def __get__(self, uow: UnitOfWork | None, owner: type | None = None) -> DocumentRepository | _Repository:
+        if uow is None:
+            return self
+        repository = DocumentRepository(uow.dbapi_connection, uow.dialect, self.kind, writable=uow.writable)
+        uow.__dict__[self.name] = repository
+        return repository
+
+
 class UnitOfWork:
-    """One repository per document kind, made on first use, inside one transaction.
+    """One repository per document kind, inside one transaction.
 
     `writable` is false for the units of Store.reading: their repositories
     only read, and a write attempted there is a bug (ReadOnly).
     """
 
+    backups = _Repository(tables.BACKUPS)
+    clients = _Repository(tables.CLIENTS)
+    jobs = _Repository(tables.JOBS)
+    actions = _Repository(tables.ACTIONS)
+    sessions = _Repository(tables.SESSIONS)
+
     def __init__(self, dbapi_connection: Any, dialect: Dialect, *, writable: bool):
         self.dbapi_connection = dbapi_connection
         self.dialect = dialect
         self.writable = writable
-
-    def _repository(self, kind: tables.DocumentTables) -> DocumentRepository:
-        return DocumentRepository(self.dbapi_connection, self.dialect, kind, writable=self.writable)
-
-    # cached_property: after the first use, a plain attribute of the instance.
-    @cached_property
-    def backups(self) -> DocumentRepository:
-        return self._repository(tables.BACKUPS)
-
-    @cached_property
-    def clients(self) -> DocumentRepository:
-        return self._repository(tables.CLIENTS)
-
-    @cached_property
-    def jobs(self) -> DocumentRepository:
-        return self._repository(tables.JOBS)
-
-    @cached_property
-    def actions(self) -> DocumentRepository:
-        return self._repository(tables.ACTIONS)
-
-    @cached_property
-    def sessions(self) -> DocumentRepository:
-        return self._repository(tables.SESSIONS)
 
     def execute(self, sql: str) -> None:
         """Run one SQL statement in this transaction (session settings, tests)."""
