@@ -1,4 +1,4 @@
-"""Actions: reusable definitions of one agent run (contract 2.4, 4.4, 6.4)."""
+"""Actions: reusable definitions of one agent run (docs/resources.md#actions, docs/jobs.md#job-actions)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from freezer_api.domain.validation import require_object, validate
 from freezer_api.storage.store import UnitOfWork
 
 DEFAULTS = {"max_retries": 5, "max_retries_interval": 6, "mandatory": False}
-# Set by the server, never taken from a body (D1, D15); only the server gives credentials (D5).
+# Set by the server, never taken from a body (docs/original-defects.md#d01, docs/original-defects.md#d15);
+# only the server gives credentials (docs/original-defects.md#d05).
 SERVER_FIELDS = ("action_id", "project_id", "user_id", "user_credentials")
-# Differences in these keys never make two definitions different (6.4).
+# Differences in these keys never make two definitions different (docs/jobs.md#job-actions).
 _IGNORED_IN_COMPARISON = {"_version", "user_id"}
 
 
@@ -35,7 +36,7 @@ def action_document(definition: dict, action_id: str, project_id: str, user_id: 
 
 
 def store_job_actions(uow: UnitOfWork, ctx: RequestContext, project_id: str, entries: list[dict]) -> list[dict]:
-    """Turn a job's action entries into stored actions, de-duplicated (contract 6.4).
+    """Turn a job's action entries into stored actions, de-duplicated (docs/jobs.md#job-actions).
 
     Returns the job's own entries with `action_id`, `user_id` and
     `project_id` added; runs inside the job's transaction.
@@ -53,7 +54,7 @@ def store_job_actions(uow: UnitOfWork, ctx: RequestContext, project_id: str, ent
                 if key not in SERVER_FIELDS:
                     entry.setdefault(key, copy.deepcopy(value))
         if "freezer_action" not in entry:
-            # Schema-valid, but it names nothing: like an unknown client (contract 0.5).
+            # Schema-valid, but it names nothing: a 422, like an unknown client.
             raise Unprocessable(
                 f"job_actions[{index}]: no action {action_id!r} in this project; give its freezer_action."
             )
@@ -123,7 +124,7 @@ class Actions(DocumentService):
                     project_id, action_id, ctx.user_id, action_document(definition, action_id, project_id, ctx.user_id)
                 )
                 return 1
-            # The creator stays the owner of record (D15).
+            # The creator stays the owner of record (docs/original-defects.md#d15).
             return uow.actions.replace(
                 stored, action_document(definition, action_id, project_id, stored.doc["user_id"])
             )

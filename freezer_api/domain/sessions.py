@@ -1,4 +1,4 @@
-"""Sessions: jobs on several hosts that start together (contract 2.5, 4.5, 7)."""
+"""Sessions: jobs on several hosts that start together (docs/sessions.md)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from freezer_api.domain.validation import require_object, validate
 from freezer_api.storage.documents_types import StoredDocument
 from freezer_api.storage.store import UnitOfWork
 
-# Set by the server, never taken from a body (D1, D15); sessions carry no credentials (D5).
+# Set by the server, never taken from a body (docs/original-defects.md#d01, docs/original-defects.md#d15);
+# sessions carry no credentials (docs/original-defects.md#d05).
 SERVER_FIELDS = ("session_id", "project_id", "user_id", "user_credentials")
 DEFAULT_HOLD_OFF = 30
 # What a session falls back to when a stored document has no hold_off.
@@ -49,7 +50,10 @@ def _session_document(body: dict, session_id: str, project_id: str, user_id: str
 
 
 def overall_result(members: dict) -> str:
-    """`running` while any member is unfinished, else `fail` if any failed, else `success` (D28)."""
+    """`running` while any member is unfinished, else `fail` if any failed, else `success`.
+
+    docs/sessions.md#result, docs/original-defects.md#d28
+    """
     if any(member.get("status") != "completed" for member in members.values()):
         return "running"
     if any(member.get("result") != "success" for member in members.values()):
@@ -74,7 +78,7 @@ class Sessions(DocumentService):
         return session_id
 
     def replace(self, ctx: RequestContext, project_id: str, session_id: str, body) -> int:
-        """Create the session with this id, or replace it: replace means replace (D20)."""
+        """Create the session with this id, or replace it: replace means replace (docs/original-defects.md#d20)."""
         require_valid_id("session_id", session_id)
         body = require_object(body)
         validate(schemas.REPLACE, body)
@@ -91,7 +95,7 @@ class Sessions(DocumentService):
         return self.store.atomic(change)
 
     def patch(self, ctx: RequestContext, project_id: str, session_id: str, body) -> int:
-        """Merge `jobs`, replace `schedule` and every other field given (contract 2.5)."""
+        """Merge `jobs`, replace `schedule` and every other field given (docs/sessions.md#create)."""
         validate(schemas.PATCH, require_object(body))
         patch = {k: v for k, v in body.items() if k not in SERVER_FIELDS}
 
@@ -102,7 +106,7 @@ class Sessions(DocumentService):
         return self.store.atomic(change)
 
     def action(self, project_id: str, session_id: str, body) -> ActionOutcome:
-        """POST /sessions/{id}/action: `start` or `end` a run (contract 7.3), atomically."""
+        """POST /sessions/{id}/action: `start` or `end` a run (docs/sessions.md#state-machine), atomically."""
         if not isinstance(body, dict) or len(body) != 1:
             raise BadRequest("Send one key, start or end, with its parameters.")
         (name, parameters) = next(iter(body.items()))
@@ -130,7 +134,7 @@ class Sessions(DocumentService):
         return self.store.atomic(change)
 
     def add_job(self, project_id: str, session_id: str, job_id: str) -> None:
-        """Make the job a member: it takes the session's schedule and tag (contract 7.4)."""
+        """Make the job a member: it takes the session's schedule and tag (docs/sessions.md#membership)."""
 
         def change(uow: UnitOfWork) -> None:
             session = self.existing(uow, project_id, session_id, for_update=True)
@@ -157,7 +161,7 @@ class Sessions(DocumentService):
         self.store.atomic(change)
 
     def remove_job(self, project_id: str, session_id: str, job_id: str) -> None:
-        """Drop the job from the session; a member job is told to stop (contract 7.4)."""
+        """Drop the job from the session; a member job is told to stop (docs/sessions.md#membership)."""
 
         def change(uow: UnitOfWork) -> None:
             session = self.existing(uow, project_id, session_id, for_update=True)

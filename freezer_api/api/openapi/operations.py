@@ -155,7 +155,7 @@ def showing(kind: DocumentKind, *, errors=(), description="") -> Operation:
 
 
 def replacing(kind: DocumentKind, body: dict, *, errors=(), description="") -> list[Operation]:
-    """POST to the item creates or replaces it (D22); PUT is the same operation."""
+    """POST to the item creates or replaces it (docs/original-defects.md#d22); PUT is the same operation."""
     summary = f"Create the {kind.noun} with this id, or replace it"
     return [
         Operation(

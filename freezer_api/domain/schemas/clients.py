@@ -1,4 +1,4 @@
-"""Client registration bodies (contract 2.2, 4.2)."""
+"""Client registration bodies (docs/resources.md#clients)."""
 
 from freezer_api.domain.schemas.common import (
     ACTIONS,
@@ -35,7 +35,7 @@ REGISTER = {
     "additionalProperties": True,
 }
 
-# A registered client as the API returns it (contract 4.2).
+# A registered client as the API returns it.
 DOCUMENT = {
     "type": "object",
     "properties": {
