@@ -14,8 +14,8 @@ from freezer_api.api.json_limits import check_json_limits
 # A body never read in full when larger than this many bytes over the limit.
 _CHUNK = 64 * 1024
 
-# Media types a JSON body may be declared as. The contract accepts bodies
-# without a Content-Type (tempest); `curl -d` and urllib declare
+# Media types a JSON body may be declared as. Bodies without a Content-Type
+# are read as JSON too (tempest sends them); `curl -d` and urllib declare
 # form-urlencoded for what is JSON, and upstream never looked.
 _BODY_MEDIA_TYPES = ("application/json", "application/x-www-form-urlencoded")
 _CHARSETS = ("utf-8", "utf8", "us-ascii")

@@ -1,4 +1,4 @@
-"""Keystone trusts for jobs run by central schedulers (contract 6.7).
+"""Keystone trusts for jobs run by central schedulers (docs/jobs.md#trusts).
 
 When a job is created for a central client (or for any client with
 `[centralized_scheduler] enforce_trusts`), the calling user delegates roles
@@ -198,7 +198,10 @@ def _session(section: Any) -> ks_session.Session:
 
 @contextlib.contextmanager
 def _keystone_errors(doing: str) -> Iterator[None]:
-    """Keystone's answers as domain errors (D34): unknown roles or users 422, refusals 403, else 503."""
+    """Keystone's answers as domain errors: unknown roles or users 422, refusals 403, else 503.
+
+    docs/original-defects.md#d34
+    """
     try:
         yield
     except ksa_exceptions.NotFound as error:

@@ -1,4 +1,4 @@
-"""Actions: reusable definitions of one agent run (contract 2.4, 4.4, 6.4)."""
+"""Actions: reusable definitions of one agent run (docs/resources.md#actions, docs/jobs.md#job-actions)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from freezer_api.domain.schemas import actions as schemas
 from freezer_api.domain.validation import require_object, validate
 
 DEFAULTS = {"max_retries": 5, "max_retries_interval": 6, "mandatory": False}
-# Set by the server, never taken from a body (D1, D15); only the server gives credentials (D5).
+# Set by the server, never taken from a body (docs/original-defects.md#d01, docs/original-defects.md#d15);
+# only the server gives credentials (docs/original-defects.md#d05).
 SERVER_OWNED = server_owned("action_id")
 # Differences in these keys never make two definitions different (6.4).
 _IGNORED_IN_COMPARISON = {"_version", "user_id"}
@@ -36,7 +37,7 @@ def action_document(definition: dict, action_id: str, project_id: str, user_id: 
 
 
 def store_job_actions(uow: UnitOfWork, ctx: RequestContext, project_id: str, entries: list[dict]) -> list[dict]:
-    """Turn a job's action entries into stored actions, de-duplicated (contract 6.4).
+    """Turn a job's action entries into stored actions, de-duplicated (docs/jobs.md#job-actions).
 
     Returns the job's own entries with `action_id`, `user_id` and
     `project_id` added; runs inside the job's transaction.
@@ -54,7 +55,7 @@ def store_job_actions(uow: UnitOfWork, ctx: RequestContext, project_id: str, ent
                 if key not in SERVER_OWNED:
                     entry.setdefault(key, copy.deepcopy(value))
         if "freezer_action" not in entry:
-            # Schema-valid, but it names nothing: like an unknown client (contract 0.5).
+            # Schema-valid, but it names nothing: a 422, like an unknown client.
             raise Unprocessable(
                 f"job_actions[{index}]: no action {action_id!r} in this project; give its freezer_action."
             )
@@ -121,7 +122,7 @@ class Actions(DocumentService):
         validate(schemas.CREATE, definition)
 
         def document(stored: StoredDocument | None) -> dict:
-            # The creator stays the owner of record (D15).
+            # The creator stays the owner of record (docs/original-defects.md#d15).
             owner = ctx.user_id if stored is None else stored.doc["user_id"]
             return action_document(definition, action_id, project_id, owner)
 

@@ -1,4 +1,4 @@
-"""Backup metadata: what agents report after every backup run (contract 2.1, 4.1)."""
+"""Backup metadata: what agents report after every backup run (docs/resources.md#backups)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Backups as the original v1 API shows them (contract 3.1, 3.3).
+"""Backups as the original v1 API shows them (docs/resources.md#v1).
 
 One catalog serves both versions: a backup is always stored as the v2
 document (`backup_id`, `project_id`, `user_id`, `status`, `backup_metadata`

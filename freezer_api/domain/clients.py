@@ -1,4 +1,4 @@
-"""Registered freezer-scheduler instances (contract 2.2, 4.2)."""
+"""Registered freezer-scheduler instances (docs/resources.md#clients)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Clients as the original v1 API shows them (contract 3.1, 3.2).
+"""Clients as the original v1 API shows them (docs/resources.md#v1).
 
 Clients are stored once, as v2 documents; the v1 view is
 `{"client": {...}, "user_id"}`. v1 differs from v2 in two rules: a second

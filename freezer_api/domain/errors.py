@@ -49,7 +49,7 @@ class Unprocessable(FreezerError):
 
 
 class UnknownAction(FreezerError):
-    """An action name a resource does not know (the contract's 405 'Bad Method')."""
+    """An action name a resource does not know (405 'Bad Method', as the original answered)."""
 
     title = "Bad Method"
 

@@ -1,4 +1,4 @@
-"""Jobs: what a scheduler runs, when, and the events that steer it (contract 2.3, 4.3, 6)."""
+"""Jobs: what a scheduler runs, when, and the events that steer it (docs/jobs.md)."""
 
 from __future__ import annotations
 
@@ -21,12 +21,13 @@ from freezer_api.domain.search import SearchQuery, parse_search
 from freezer_api.domain.trusts import NoTrusts, TrustBroker
 from freezer_api.domain.validation import require_object, validate
 
-# Body keys a client may send but never sets: the server owns them (D1, D5, D15);
+# Body keys a client may send but never sets: the server owns them
+# (docs/original-defects.md#d01, docs/original-defects.md#d05, docs/original-defects.md#d15);
 # action_defaults is expanded into the actions, never stored.
 SERVER_OWNED = server_owned("job_id", "action_defaults")
 
 # freezer_action key -> the client capability list that must contain its value.
-# Agents name the engine `engine_name`; upstream only ever checked `engine` (D26).
+# Agents name the engine `engine_name`; upstream only ever checked `engine` (docs/original-defects.md#d26).
 CAPABILITY_OF = {
     "action": "supported_actions",
     "mode": "supported_modes",
@@ -39,7 +40,7 @@ EVENT_RESULTS = {"start": "success", "stop": "success", "abort": "success"}
 
 
 def expand_action_defaults(body: dict) -> dict:
-    """Copy `action_defaults` into every job action that lacks the key (contract 6.3)."""
+    """Copy `action_defaults` into every job action that lacks the key (docs/jobs.md#action-defaults)."""
     defaults = body.get("action_defaults")
     if defaults is None:
         return body
@@ -59,7 +60,7 @@ def expand_action_defaults(body: dict) -> dict:
 
 
 def check_client(uow: UnitOfWork, project_id: str, client_id: str, entries: list[dict]) -> StoredDocument:
-    """The job's client must be visible and support every action it is given (contract 6.5)."""
+    """The job's client must be visible and support every action it is given (docs/jobs.md#client-checks)."""
     client = _visible_or_422(uow, project_id, client_id)
     info = client.doc["client"]
     for entry in entries:
@@ -85,7 +86,7 @@ def _new_schedule(submitted: dict | None) -> dict:
 
 
 def _job_document(ctx_user: str, project_id: str, job_id: str, body: dict, entries: list[dict], schedule: dict) -> dict:
-    """A whole job: what the body gives, defaults for what it omits (D20)."""
+    """A whole job: what the body gives, defaults for what it omits (docs/original-defects.md#d20)."""
     doc = {
         "job_id": job_id,
         "project_id": project_id,
@@ -165,7 +166,10 @@ class Jobs(DocumentService):
         return self.store.atomic(change)
 
     def patch(self, ctx: RequestContext, project_id: str, job_id: str, body: Any) -> int:
-        """PATCH /jobs/{job_id}: change the fields given, keep the others (D4); the new version."""
+        """PATCH /jobs/{job_id}: change the fields given, keep the others; the new version.
+
+        docs/original-defects.md#d04
+        """
         body = require_object(body)
         if "action_defaults" in body:
             body = expand_action_defaults(body)
@@ -189,7 +193,7 @@ class Jobs(DocumentService):
         return self.store.atomic(change)
 
     def event(self, project_id: str, job_id: str, body: Any) -> str:
-        """Apply start, stop or abort to the job's schedule, once (contract 6.6)."""
+        """Apply start, stop or abort to the job's schedule, once (docs/jobs.md#events)."""
         if not isinstance(body, dict) or len(body) != 1:
             raise BadRequest("Bad event request format: send one key, start, stop or abort.")
         (name,) = body
@@ -233,7 +237,10 @@ class Jobs(DocumentService):
             return uow.jobs.search(scope, query, limit=limit, offset=offset)
 
     def hide_foreign_pids(self, caller_project: str, raw_jobs: builtins.list[str]) -> builtins.list[str]:
-        """Drop `current_pid` from jobs run by another project's central scheduler (contract 6.8)."""
+        """Drop `current_pid` from jobs run by another project's central scheduler.
+
+        docs/jobs.md#listing-across-projects
+        """
         if not raw_jobs:
             return raw_jobs
         with self.store.reading() as uow:

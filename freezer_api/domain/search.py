@@ -1,4 +1,4 @@
-"""The search language of list requests (contract section 5).
+"""The search language of list requests (docs/search.md).
 
 A document is indexed as the set of its leaf terms: every key at any depth,
 paired with the token of its value (and, for arrays, of each scalar element).

@@ -1,4 +1,4 @@
-"""Sessions: jobs on several hosts that start together (contract 2.5, 4.5, 7)."""
+"""Sessions: jobs on several hosts that start together (docs/sessions.md)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from freezer_api.domain.ports import DocumentRepository, StoredDocument, UnitOfW
 from freezer_api.domain.schemas import sessions as schemas
 from freezer_api.domain.validation import require_object, validate
 
-# Set by the server, never taken from a body (D1, D15); sessions carry no credentials (D5).
+# Set by the server, never taken from a body (docs/original-defects.md#d01, docs/original-defects.md#d15);
+# sessions carry no credentials (docs/original-defects.md#d05).
 SERVER_OWNED = server_owned("session_id")
 DEFAULT_HOLD_OFF = 30
 # What a session falls back to when a stored document has no hold_off.
@@ -45,7 +46,10 @@ def _session_document(body: dict, session_id: str, project_id: str, user_id: str
 
 
 def overall_result(members: dict) -> str:
-    """`running` while any member is unfinished, else `fail` if any failed, else `success` (D28)."""
+    """`running` while any member is unfinished, else `fail` if any failed, else `success`.
+
+    docs/sessions.md#result, docs/original-defects.md#d28
+    """
     if any(member.get("status") != "completed" for member in members.values()):
         return "running"
     if any(member.get("result") != "success" for member in members.values()):
@@ -73,7 +77,7 @@ class Sessions(DocumentService):
         return session_id
 
     def replace(self, ctx: RequestContext, project_id: str, session_id: str, body: Any) -> int:
-        """Create the session with this id, or replace it: replace means replace (D20)."""
+        """Create the session with this id, or replace it: replace means replace (docs/original-defects.md#d20)."""
         require_valid_id("session_id", session_id)
         body = require_object(body)
         validate(schemas.REPLACE, body)
@@ -85,7 +89,7 @@ class Sessions(DocumentService):
         return self.store.atomic(lambda uow: self.create_or_replace(uow, ctx, project_id, session_id, document))
 
     def patch(self, ctx: RequestContext, project_id: str, session_id: str, body: Any) -> int:
-        """Merge `jobs`, replace `schedule` and every other field given (contract 2.5)."""
+        """Merge `jobs`, replace `schedule` and every other field given (docs/sessions.md#create)."""
         validate(schemas.PATCH, require_object(body))
         patch = {k: v for k, v in body.items() if k not in SERVER_OWNED}
 
@@ -96,7 +100,7 @@ class Sessions(DocumentService):
         return self.store.atomic(change)
 
     def action(self, project_id: str, session_id: str, body: Any) -> ActionOutcome:
-        """POST /sessions/{id}/action: `start` or `end` a run (contract 7.3), atomically."""
+        """POST /sessions/{id}/action: `start` or `end` a run (docs/sessions.md#state-machine), atomically."""
         if not isinstance(body, dict) or len(body) != 1:
             raise BadRequest("Send one key, start or end, with its parameters.")
         (name, parameters) = next(iter(body.items()))
@@ -124,7 +128,7 @@ class Sessions(DocumentService):
         return self.store.atomic(change)
 
     def add_job(self, project_id: str, session_id: str, job_id: str) -> None:
-        """Make the job a member: it takes the session's schedule and tag (contract 7.4)."""
+        """Make the job a member: it takes the session's schedule and tag (docs/sessions.md#membership)."""
 
         def change(uow: UnitOfWork) -> None:
             session = self.existing(uow, project_id, session_id, for_update=True)
@@ -151,7 +155,7 @@ class Sessions(DocumentService):
         self.store.atomic(change)
 
     def remove_job(self, project_id: str, session_id: str, job_id: str) -> None:
-        """Drop the job from the session; a member job is told to stop (contract 7.4)."""
+        """Drop the job from the session; a member job is told to stop (docs/sessions.md#membership)."""
 
         def change(uow: UnitOfWork) -> None:
             session = self.existing(uow, project_id, session_id, for_update=True)

@@ -1,4 +1,4 @@
-"""Keystone trusts for jobs run by central schedulers (contract 6.7), as the domain sees them."""
+"""Keystone trusts for jobs run by central schedulers (docs/jobs.md#trusts), as the domain sees them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""oslo.policy defaults of every operation (contract 9.4); policy.yaml overrides them."""
+"""oslo.policy defaults of every operation (docs/resources.md#policy); policy.yaml overrides them."""
 
 import itertools
 

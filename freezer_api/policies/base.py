@@ -1,4 +1,4 @@
-"""Base rules the operation rules are composed of (contract 9.4)."""
+"""Base rules the operation rules are composed of (docs/resources.md#policy)."""
 
 from oslo_policy import policy
 

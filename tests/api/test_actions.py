@@ -1,4 +1,4 @@
-"""v2 actions: contract 2.4, 4.4."""
+"""v2 actions (docs/resources.md#actions)."""
 
 import pytest
 

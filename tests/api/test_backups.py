@@ -1,4 +1,4 @@
-"""v2 backups: contract 2.1 and 4.1."""
+"""v2 backups (docs/resources.md#backups)."""
 
 from tests.conftest import identity_headers, new_project
 from tests.support.factories import backup_metadata

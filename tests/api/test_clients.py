@@ -1,4 +1,4 @@
-"""v2 clients: contract 2.2 and 4.2."""
+"""v2 clients (docs/resources.md#clients)."""
 
 from tests.conftest import identity_headers, new_project
 from tests.support.factories import client_info
@@ -87,7 +87,7 @@ def test_central_clients_are_visible_to_every_project_but_deletable_only_by_thei
     assert info["client_id"] in [c["client"]["client_id"] for c in listed]
     assert other.get(f"{clients_path(other_project)}/{info['client_id']}").json()["project_id"] == owner_project
     assert other.delete(f"{clients_path(other_project)}/{info['client_id']}").status == 403
-    # Registering the id of another project's central client conflicts (D33).
+    # Registering the id of another project's central client conflicts (docs/original-defects.md#d33).
     assert other.post(clients_path(other_project), {"client_id": info["client_id"]}).status == 409
     assert admin.delete(f"{clients_path(owner_project)}/{info['client_id']}").status == 204
 

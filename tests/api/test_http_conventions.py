@@ -1,4 +1,4 @@
-"""Conventions every route shares (contract 0 and 1)."""
+"""Conventions every route shares (docs/resources.md#conventions)."""
 
 import re
 import uuid

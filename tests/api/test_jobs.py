@@ -1,4 +1,4 @@
-"""v2 jobs: contract 2.3, 4.3, 6."""
+"""v2 jobs (docs/jobs.md)."""
 
 import pytest
 
@@ -142,7 +142,7 @@ def test_a_reference_to_a_stored_action_takes_its_definition(api, project, clien
 
 
 def test_a_reference_to_a_missing_action_is_422_and_creates_nothing(api, project, client_id):
-    # Contract 0.5: a job referencing an unknown action id is 422, like an unknown client.
+    # A job referencing an unknown action id is 422, like an unknown client (docs/jobs.md#job-actions).
     doc = job(client_id)
     doc["job_actions"] = [{"freezer_action": freezer_action()}, {"action_id": "no-such-action"}]
     assert api.post(jobs_path(project), doc).status == 422

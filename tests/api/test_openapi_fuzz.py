@@ -78,7 +78,7 @@ expected-statuses = {orjson.dumps(_STATE_DEPENDENT).decode()}
 api_key = "{PERSONAS["admin"].token}"
 
 # Documented 400s no schema can describe: a start or end for a job that is
-# not a member of the session (contract 7.3); v1 backup ids whose 2015 and
+# not a member of the session (docs/sessions.md#state-machine); v1 backup ids whose 2015 and
 # current names disagree, or a marker naming no backup; a v1 client PATCH
 # changing client_id or uuid.
 [[operations]]

@@ -1,4 +1,7 @@
-"""An operator's policy.yaml ([oslo_policy] policy_file) overrides the defaults on a running server (contract 9.4)."""
+"""An operator's policy.yaml ([oslo_policy] policy_file) overrides the defaults on a running server.
+
+The defaults: docs/resources.md#policy.
+"""
 
 import time
 

@@ -1,4 +1,4 @@
-"""The search language of list requests (contract 5), evaluated by the database."""
+"""The search language of list requests (docs/search.md), evaluated by the database."""
 
 import pytest
 

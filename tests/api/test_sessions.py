@@ -1,4 +1,4 @@
-"""v2 sessions: contract 2.5, 4.5, 7."""
+"""v2 sessions (docs/sessions.md)."""
 
 import time
 

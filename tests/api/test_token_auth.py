@@ -1,4 +1,4 @@
-"""auth_strategy = token against a real server: 401s, policy, path project (contract 9)."""
+"""auth_strategy = token against a real server: 401s, policy, path project (docs/resources.md#policy)."""
 
 import subprocess
 import sys

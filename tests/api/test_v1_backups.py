@@ -1,4 +1,4 @@
-"""v1 backups as the 2015 README describes them (contract 3.1, 3.3)."""
+"""v1 backups as the original 2015 API served them (docs/resources.md#v1)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""v1 clients as the 2015 README describes them (contract 3.1, 3.2)."""
+"""v1 clients as the original 2015 API served them (docs/resources.md#v1)."""
 
 from tests.conftest import identity_headers, new_project
 from tests.support.factories import client_info, original_client_info

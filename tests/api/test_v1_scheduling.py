@@ -1,4 +1,4 @@
-"""Classic v1 jobs, actions and sessions (contract 3.2): the v2 semantics without a project in the path."""
+"""Classic v1 jobs, actions and sessions (docs/resources.md#v1): the v2 semantics without a project in the path."""
 
 from tests.conftest import identity_headers, new_project
 from tests.support.factories import client_info, job, session

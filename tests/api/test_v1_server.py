@@ -58,7 +58,7 @@ def test_admin_and_service_work_only_in_their_own_project_through_v1(sqlite_serv
         privileged = as_persona(sqlite_server, name)
         assert privileged.get(f"/v1/backups/{backup_id}").status == 404
         assert privileged.delete(f"/v1/backups/{backup_id}").status == 404
-        # Through v2, naming the project, the contract lets them in (9.3).
+        # Through v2, naming the project, they get in (docs/resources.md#v1).
         assert privileged.get(f"/v2/project-a/backups/{backup_id}").status == 200
     assert member.get(f"/v1/backups/{backup_id}").status == 200
 

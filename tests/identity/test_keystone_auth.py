@@ -1,4 +1,7 @@
-"""auth_strategy = keystone against a real Keystone: who the caller is, and every refusal in JSON (contract 9)."""
+"""auth_strategy = keystone against a real Keystone: who the caller is, and every refusal in JSON.
+
+The set-up is README.md, "Running in an OpenStack cloud (Keystone)".
+"""
 
 import subprocess
 import sys

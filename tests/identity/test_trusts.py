@@ -1,4 +1,7 @@
-"""Keystone trusts for jobs of central clients (contract 6.7, D34), against a real Keystone."""
+"""Keystone trusts for jobs of central clients, against a real Keystone.
+
+docs/jobs.md#trusts; the errors: docs/original-defects.md#d34.
+"""
 
 import logging
 

@@ -1,8 +1,10 @@
-"""The isolation matrix's route table, identities and oracle (contract 2.0, 3.3, 6.8, 9.3, 9.4).
+"""The isolation matrix's route table, identities and oracle.
+
+The rules: docs/resources.md#policy, docs/jobs.md#listing-across-projects.
 
 ROUTES lists every (method, route) the app serves, as Falcon's router names
 them; test_isolation_matrix.py fails when the app serves one this table
-lacks (or the other way round). The oracle says, from the contract alone
+lacks (or the other way round). The oracle says, from the documented rules alone
 (not from the server's policy code), what each identity in each path
 situation must get.
 """
@@ -16,7 +18,7 @@ from tests.support.personas import PERSONAS, Persona
 VICTIM_PROJECT = "project-a"
 V2 = "/v2/{project_id}"
 
-# The base rules of contract 9.4 the default operation rules are made of.
+# The base rules the default operation rules are made of (freezer_api/policies/base.py).
 PUBLIC = "public"  # no token needed: /, /healthcheck, /openapi.json, /docs
 IDENTIFIED = "identified"  # any valid token: the home documents
 READER_OR_SERVICE = "admin_or_reader_or_service"
@@ -33,7 +35,7 @@ SUCCESS = {
     "read": 200,
     "create": 201,
     "update": 200,
-    "upsert": 201,  # POST (or PUT) to an item: create or replace (D22)
+    "upsert": 201,  # POST (or PUT) to an item: create or replace (docs/original-defects.md#d22)
     "delete": 204,
     "event": 202,
     "session_action": 202,
@@ -68,7 +70,7 @@ class Route:
 
     @property
     def rule(self) -> str:
-        """The base rule of the route's default policy (contract 9.4, README for v1)."""
+        """The base rule of the route's default policy (docs/resources.md#policy, docs/resources.md#v1)."""
         if self.op == "public":
             return PUBLIC
         if self.op == "home":
@@ -108,7 +110,7 @@ _REPLACEABLE = (("GET", "read"), ("PATCH", "update"), ("POST", "upsert"), ("PUT"
 
 
 def _catalog(prefix: str) -> list[Route]:
-    """The jobs, actions and sessions routes, the same in v1 and v2 (contract 3.2)."""
+    """The jobs, actions and sessions routes, the same in v1 and v2 (docs/resources.md#v1)."""
     return [
         *_collection(prefix, "jobs"),
         *_item(prefix, "jobs", *_REPLACEABLE),
@@ -205,7 +207,7 @@ CELLS = [(route, situation) for route in ROUTES for situation in situations_of(r
 
 
 def passes(persona: Persona, rule: str, project_id: str | None) -> bool:
-    """Whether `persona` passes base rule `rule` on target `project_id` (contract 9.4)."""
+    """Whether `persona` passes base rule `rule` on target `project_id` (docs/resources.md#policy)."""
     roles = set(persona.roles)
     admin_or_service = bool(roles & {"admin", "service"})
     member = "member" in roles and persona.project_id == project_id
@@ -230,7 +232,7 @@ class Expected:
 
 
 def expected(route: Route, situation: Situation) -> Expected:
-    """What the contract says this identity gets on this route in this situation."""
+    """What the documented rules say this identity gets on this route in this situation."""
     if route.rule == PUBLIC:
         return Expected(route.success)
     if situation.persona is None:
@@ -244,13 +246,13 @@ def expected(route: Route, situation: Situation) -> Expected:
     jobs_list_v2 = route.version == "v2" and route.kind == "jobs" and route.op == "list"
     every_project = jobs_list_v2 and situation.all_projects
     if every_project and not passes(persona, ADMIN_OR_SERVICE, project):
-        return Expected(403)  # 6.8: all_projects=true without the right (D6)
+        return Expected(403)  # all_projects=true without the right (docs/original-defects.md#d06)
     if project == VICTIM_PROJECT:
         return Expected(route.success, scratch=route.op not in READS, lists_victim=route.op == "list")
     # Another project's path (the caller's own, or any for admin): project-a's ids are unknown there...
     if route.op in ("list", "create", "upsert"):
         return Expected(route.success, lists_victim=every_project)
-    # ...except that admin and service read any project's job by id (6.8, 9.3).
+    # ...except that admin and service read any project's job by id (docs/jobs.md#listing-across-projects).
     if (
         route.op == "read"
         and route.kind == "jobs"

@@ -1,4 +1,5 @@
-"""Another project's ids where one request of the matrix cannot show it (D31, D33, 6.7, 7.4).
+"""Another project's ids where one request of the matrix cannot show it
+(docs/original-defects.md#d31, docs/original-defects.md#d33; docs/jobs.md#trusts; docs/sessions.md#membership).
 
 Ids inside bodies (a job's client and actions, a session's members, a v1
 paging marker) and central clients, against a real server on every engine.
@@ -81,10 +82,10 @@ def test_job_actions_naming_another_projects_action(world, member_a, member_b):
         return member_b.post("/v2/project-b/jobs", body)
 
     refused = by_reference(action_id)
-    assert refused.status == 422, refused  # project-b has no such action (contract 0.5): give its definition
+    assert refused.status == 422, refused  # project-b has no such action: give its definition
     same_answer(refused, action_id, by_reference(nowhere), nowhere)
 
-    # With a definition the id is project-b's own (D31): a new action, project-a's untouched.
+    # With a definition the id is project-b's own (docs/original-defects.md#d31): a new action, project-a's untouched.
     body = job(world.central_client, freezer_action(backup_name="project-b's own"))
     body["job_actions"][0]["action_id"] = action_id
     job_id = created(member_b.post("/v2/project-b/jobs", body), "job_id")
@@ -157,7 +158,7 @@ def test_central_clients_are_seen_everywhere_and_changed_only_by_their_project(w
             admin.delete(f"/v2/admin-project/clients/{central}"),
         ):
             assert reply.status == 403 and reply.json()["title"] == "Access Forbidden", reply
-        # Re-registering a central client's id elsewhere is refused (D33, kept on purpose).
+        # Re-registering a central client's id elsewhere is refused (docs/original-defects.md#d33, kept on purpose).
         for path in ("/v2/project-b/clients", "/v1/clients"):
             reply = member_b.post(path, client_info(central))
             assert reply.status == 409 and reply.json()["title"] == "Document already existing", reply

@@ -5,15 +5,15 @@ Against a real freezer-api process with static tokens. For each cell
 situations, 9 v1 situations, 2 for the public routes; the all_projects
 situations on GET routes only) the test checks:
 
-* the status the contract gives (routes.expected: 9.3, 9.4, 6.8, 3.3);
+* the status the documented rules give (routes.expected; docs/resources.md#policy);
 * every non-2xx has a JSON {"title", "description"} body that names
   nothing of project-a to a caller outside it, and a 404 for project-a's
   ids is the very answer (status and body) ids that exist nowhere get;
 * successes did what they claim: a read shows project-a's exact document,
   a list shows it or (from another project) nothing of project-a, a write
-  in another project created that project's own document (D31: even with
+  in another project created that project's own document (docs/original-defects.md#d31: even with
   project-a's id), a legitimate write in project-a changed the scratch
-  document made for it and kept its creator (D15);
+  document made for it and kept its creator (docs/original-defects.md#d15);
 * afterwards project-a's documents are byte-for-byte what they were
   (full GET bodies, `_version` included) and project-a's lists hold the
   same ids, unless the cell was a legitimate write in project-a (which
@@ -196,7 +196,8 @@ def _check_create(world: World, cell: Cell, reply: Response) -> None:
     if route.kind == "jobs" and route.version == "v1":
         assert new_id != chosen["id"]  # v1 always generates the job id
     elif route.kind in ("jobs", "actions"):
-        assert new_id == chosen["id"]  # D31: project-a having the id neither refuses nor redirects it
+        # project-a having the id neither refuses nor redirects it (docs/original-defects.md#d31)
+        assert new_id == chosen["id"]
     elif route.kind == "clients":
         assert new_id == chosen["client"]["client_id"]
     _check_owned_by(world, cell, new_id, creator=cell.caller_user)
@@ -205,7 +206,8 @@ def _check_create(world: World, cell: Cell, reply: Response) -> None:
 def _check_upsert(world: World, cell: Cell, reply: Response) -> None:
     doc_id = cell.target.ids[cell.route.id_name]
     assert reply.json()[cell.route.id_name] == doc_id
-    # A replace keeps the creator (D15); in another project the caller created its own document.
+    # A replace keeps the creator (docs/original-defects.md#d15); in another project the caller created
+    # its own document.
     creator = "user-a" if cell.want.scratch else cell.caller_user
     doc = _check_owned_by(world, cell, doc_id, creator=creator)
     if cell.before is not None:
@@ -236,7 +238,7 @@ def _check_scratch_write(world: World, cell: Cell, reply: Response) -> None:
     doc = after.json()
     assert doc["_version"] > cell.before["_version"], (cell.before, doc)
     if "user_id" in doc:
-        assert doc["user_id"] == "user-a", doc  # D15
+        assert doc["user_id"] == "user-a", doc  # the creator stays
     if cell.route.op == "job_add":
         assert ids["job_id"] in doc["jobs"]
     if cell.route.op == "job_remove":

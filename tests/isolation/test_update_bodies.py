@@ -1,4 +1,5 @@
-"""Bodies that name an owner, a project, an id or credentials change none of them (D1, D5, D15).
+"""Bodies that name an owner, a project, an id or credentials change none of them
+(docs/original-defects.md#d01, docs/original-defects.md#d05, docs/original-defects.md#d15).
 
 Every create, update and create-or-replace route of v1 and v2 (taken from
 the matrix's route table, so a new one is covered too), against a real
@@ -84,7 +85,10 @@ def test_a_create_lands_in_the_callers_project_whatever_the_body_says(world: Wor
 
 
 def test_credentials_inside_job_actions_are_not_stored_either(world: World):
-    """A job action entry (and the action stored from it) never keeps client-sent credentials (D5)."""
+    """A job action entry (and the action stored from it) never keeps client-sent credentials.
+
+    docs/original-defects.md#d05
+    """
     member = world.callers["member_b"]
     body = job(world.central_client, freezer_action())
     body["job_actions"][0]["user_credentials"] = CREDENTIALS

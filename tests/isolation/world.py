@@ -82,7 +82,7 @@ class World:
         v["session"] = self._post("sessions", session())
         self._add_to_session(v["session"], v["job"])
         # Ids another project's create or create-or-replace may take for its own
-        # documents (D31); never the ids other cells address, so no cell
+        # documents (docs/original-defects.md#d31); never the ids other cells address, so no cell
         # depends on another having run.
         v["create"] = {
             "v2": {

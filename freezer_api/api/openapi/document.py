@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of the service, built from the operation tables.
 
 Request bodies are described by the very JSON Schemas the domain validates
-them with (freezer_api.domain.schemas), so the published contract is what
+them with (freezer_api.domain.schemas), so the published document is what
 the server enforces. A schema object that appears in SCHEMAS is published
 once under components.schemas and referenced wherever it is used.
 """

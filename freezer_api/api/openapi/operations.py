@@ -164,7 +164,7 @@ def showing(kind: DocumentKind, *, errors: tuple[int, ...] = (), description: st
 def replacing(
     kind: DocumentKind, body: dict, *, errors: tuple[int, ...] = (), description: str = ""
 ) -> list[Operation]:
-    """POST to the item creates or replaces it (D22); PUT is the same operation."""
+    """POST to the item creates or replaces it (docs/original-defects.md#d22); PUT is the same operation."""
     summary = f"Create the {kind.noun} with this id, or replace it"
     return [
         Operation(

@@ -1,6 +1,6 @@
 """Every operation of the v1 API (/v1/..., in the project of the caller's token).
 
-Backups and clients have v1 shapes of their own (contract 3.1); jobs,
+Backups and clients have v1 shapes of their own (docs/resources.md#v1); jobs,
 actions and sessions are the v2 operations without a project in the path.
 """
 

@@ -89,7 +89,7 @@ SCHEMAS: dict[str, dict] = {
 
 OPERATIONS: list[Operation] = [
     home_document("v2"),
-    # backups: metadata agents report after each run (contract 2.1)
+    # backups: metadata agents report after each run (docs/resources.md#backups)
     listing(BACKUPS, search.BACKUP_SEARCH),
     creation(
         BACKUPS,
@@ -105,7 +105,7 @@ OPERATIONS: list[Operation] = [
         description="Merges `backup_metadata` shallowly and replaces `status`; answers the whole backup.",
     ),
     deleting(BACKUPS),
-    # clients: registered schedulers (contract 2.2)
+    # clients: registered schedulers (docs/resources.md#clients)
     listing(CLIENTS, search.SEARCH, description="Lists the project's clients and every project's central clients."),
     creation(
         CLIENTS,
@@ -117,7 +117,7 @@ OPERATIONS: list[Operation] = [
     ),
     showing(CLIENTS, description="The project's client, or another project's central client, with this id."),
     deleting(CLIENTS, description="403 for another project's central client."),
-    # jobs (contract 2.3, 6)
+    # jobs (docs/jobs.md)
     listing(
         JOBS,
         search.SEARCH,
@@ -155,14 +155,14 @@ OPERATIONS: list[Operation] = [
             "`result` is `success`, or `<event> already requested` when the job's event already had that value."
         ),
     ),
-    # actions (contract 2.4)
+    # actions (docs/resources.md#actions)
     listing(ACTIONS, search.SEARCH),
     creation(ACTIONS, actions.CREATE, errors=(409,), description="409: the body's action_id exists in this project."),
     showing(ACTIONS),
     *replacing(ACTIONS, actions.CREATE),
     patching(ACTIONS, actions.PATCH, description="Merges `freezer_action` key by key; other fields given replace."),
     deleting(ACTIONS),
-    # sessions (contract 2.5, 7)
+    # sessions (docs/sessions.md)
     listing(SESSIONS, search.SEARCH),
     creation(SESSIONS, sessions.CREATE, description="The server chooses the session_id; status starts `active`."),
     showing(SESSIONS),
@@ -181,7 +181,7 @@ OPERATIONS: list[Operation] = [
         body=SESSION_ACTION,
         body_required=True,
         description="400 when the tag is higher than the session's or the job is not a member; 405 for an action "
-        "other than start or end (contract 7.3).",
+        "other than start or end.",
     ),
     Operation(
         "PUT",

@@ -30,7 +30,7 @@ class InTokenProject:
     """A v2 resource served at a v1 path: the project is the caller's own.
 
     Classic v1 jobs, actions and sessions are the v2 ones without a project
-    in the path (contract 3.2), so the v2 responders serve them unchanged.
+    in the path (docs/resources.md#v1), so the v2 responders serve them unchanged.
     """
 
     def __init__(self, resource: object):

@@ -53,7 +53,7 @@ class Showing(DocumentResource):
 
 
 class Replacing(DocumentResource):
-    """POST to the item URL creates or replaces (D22); PUT is accepted as an alias."""
+    """POST to the item URL creates or replaces (docs/original-defects.md#d22); PUT is accepted as an alias."""
 
     replace_rule = "replace"
 

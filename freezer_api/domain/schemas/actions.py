@@ -1,4 +1,4 @@
-"""Stand-alone action bodies (contract 2.4, 4.4)."""
+"""Stand-alone action bodies (docs/resources.md#actions)."""
 
 from freezer_api.domain.schemas.common import ID, INTEGER, OWNER_FIELDS, STORED_ID, VERSION
 from freezer_api.domain.schemas.jobs import FREEZER_ACTION
@@ -24,7 +24,7 @@ PATCH = {
     "additionalProperties": True,
 }
 
-# An action as the API returns it (contract 4.4): as sent, defaults filled.
+# An action as the API returns it: as sent, defaults filled.
 DOCUMENT = {
     "type": "object",
     "properties": {**_PROPERTIES, "action_id": STORED_ID, **OWNER_FIELDS, "_version": VERSION},

@@ -1,4 +1,4 @@
-"""Backup metadata bodies (contract 2.1, 4.1)."""
+"""Backup metadata bodies (docs/resources.md#backups)."""
 
 from freezer_api.domain.schemas.common import INTEGER, NON_NEGATIVE, OWNER_FIELDS, STORED_ID, VERSION
 
@@ -50,7 +50,7 @@ V1_METADATA = {
     "additionalProperties": True,
 }
 
-# A backup as the API returns it (contract 4.1).
+# A backup as the API returns it.
 DOCUMENT = {
     "type": "object",
     "properties": {

@@ -1,4 +1,4 @@
-"""Client registration bodies (contract 2.2, 4.2)."""
+"""Client registration bodies (docs/resources.md#clients)."""
 
 from freezer_api.domain.schemas.common import (
     ACTIONS,
@@ -36,7 +36,7 @@ REGISTER: Schema = {
     "additionalProperties": True,
 }
 
-# A registered client as the API returns it (contract 4.2).
+# A registered client as the API returns it.
 DOCUMENT: Schema = {
     "type": "object",
     "properties": {

@@ -5,7 +5,7 @@ from typing import Any
 # A JSON Schema, as the validator and the OpenAPI document take it.
 Schema = dict[str, Any]
 
-# Client-chosen ids: word characters and dashes (contract 4).
+# Client-chosen ids: word characters and dashes (docs/resources.md#ids).
 ID_PATTERN = r"^[\w-]+$"
 MAX_ID_LENGTH = 255
 
@@ -13,7 +13,7 @@ ID = {"type": "string", "pattern": ID_PATTERN, "minLength": 1, "maxLength": MAX_
 
 _LABEL = r"([a-zA-Z\d]|[a-zA-Z\d][a-zA-Z\d\-]{0,61}[a-zA-Z\d])"
 HOSTNAME_PATTERN = rf"^{_LABEL}(\.{_LABEL})*$"
-# Optional "<prefix>_" then a host name (contract 4.2).
+# Optional "<prefix>_" then a host name (the scheduler's default client id).
 CLIENT_ID_PATTERN = rf"^(?:([\w\-]+)_)?{_LABEL}(\.{_LABEL})*$"
 
 # Integers within +-(2**53 - 1) survive every JSON parser exactly (I-JSON,

@@ -1,4 +1,4 @@
-"""Job, job action and schedule bodies (contract 2.3, 4.3, 6)."""
+"""Job, job action and schedule bodies (docs/jobs.md)."""
 
 from freezer_api.domain.schemas.common import (
     ACTIONS,
@@ -22,7 +22,7 @@ INTERVAL = r"^(continuous|[0-9]+ +(weeks|days|hours|minutes|seconds))$"
 _DATE = {"type": "string", "pattern": ISO_DATE_TIME}
 _CRON_FIELD = {"type": "string"}
 
-# job_schedule, and a session's schedule: only these keys (contract 4.3).
+# job_schedule, and a session's schedule: only these keys (docs/jobs.md#job-schedule).
 SCHEDULE = {
     "type": "object",
     "properties": {
@@ -93,7 +93,7 @@ _JOB_PROPERTIES = {
     "job_schedule": SCHEDULE,
     "job_actions": {"type": "array", "items": JOB_ACTION},
     "action_defaults": {"type": "object"},
-    # Accepted for compatibility and never stored from a client (D5).
+    # Accepted for compatibility and never stored from a client (docs/original-defects.md#d05).
     "user_credentials": {"type": "object"},
     "_version": INTEGER,
 }
@@ -117,7 +117,7 @@ PATCH = {
 EVENT_NAMES = ("start", "stop", "abort")
 
 # An element of job_actions as returned: as sent, with the id of the stored
-# action it became (contract 4.3, the classic shape).
+# action it became (docs/original-defects.md#d07).
 _STORED_JOB_ACTION = {
     "type": "object",
     "properties": {**JOB_ACTION["properties"], "action_id": STORED_ID, **OWNER_FIELDS},
@@ -125,7 +125,7 @@ _STORED_JOB_ACTION = {
     "additionalProperties": True,
 }
 
-# A job as the API returns it (contract 4.3).
+# A job as the API returns it.
 DOCUMENT = {
     "type": "object",
     "properties": {

@@ -1,4 +1,4 @@
-"""The search object list requests carry in their body (contract 5.2)."""
+"""The search object list requests carry in their body (docs/search.md)."""
 
 from freezer_api.domain.schemas.common import MAX_SAFE_INTEGER, Schema
 

@@ -1,4 +1,4 @@
-"""Session bodies (contract 2.5, 4.5, 7)."""
+"""Session bodies (docs/sessions.md)."""
 
 from freezer_api.domain.schemas.common import (
     ID,
@@ -80,7 +80,7 @@ END = {
 
 ACTION_NAMES = ("start", "end")
 
-# A session as the API returns it (contract 4.5).
+# A session as the API returns it (docs/sessions.md#document).
 DOCUMENT = {
     "type": "object",
     "properties": {
