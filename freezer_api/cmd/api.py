@@ -136,9 +136,30 @@ def _first_token_banner(conf: cfg.ConfigOpts, path, token: str) -> str:
     )
 
 
+def _server_class():
+    from granian.server import Server
+
+    from freezer_api.cmd.workers import note_stop_requested
+
+    class FreezerServer(Server):  # type: ignore[misc,valid-type]
+        """granian's server, whose stop handler also tells workers forked before it ran."""
+
+        def signal_handler_interrupt(self, *args, **kwargs):
+            note_stop_requested()
+            super().signal_handler_interrupt(*args, **kwargs)
+
+        def shutdown(self, exit_code=0):
+            if self.interrupt_signal:
+                # Signalled as a process group, workers may stop before this
+                # process tells them to: that is the requested stop, not a crash.
+                self.interrupt_children.clear()
+            super().shutdown(exit_code)
+
+    return FreezerServer
+
+
 def main(argv: list[str] | None = None) -> None:
     from granian.constants import Interfaces
-    from granian.server import Server
 
     conf = load_conf(sys.argv[1:] if argv is None else argv, cli=True)
     logs.setup(conf.log_level)
@@ -151,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     # Workers rebuild the configuration from the same files.
     os.environ[CONFIG_FILES_ENV] = os.pathsep.join(conf.config_file or [])
     LOG.info("freezer-api listening on http://%s:%s with %d workers", conf.bind_host, conf.bind_port, conf.workers)
-    Server(
+    _server_class()(
         target="freezer_api.cmd.api:build_worker_application",
         factory=True,
         interface=Interfaces.WSGI,

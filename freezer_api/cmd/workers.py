@@ -26,6 +26,16 @@ LOG = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _PR_SET_PDEATHSIG = 1
 
+# Set by the server process's stop handler. A worker inherits that handler
+# when it is forked: a stop signal it gets before it could take over its
+# signals lands there, and the worker learns of it from this flag.
+_stop_requested = False
+
+
+def note_stop_requested() -> None:
+    global _stop_requested
+    _stop_requested = True
+
 
 def prepare_worker_process() -> None:
     """Run in a granian worker's main thread, before it starts serving."""
@@ -53,15 +63,25 @@ def _take_stop_signals_on_one_thread() -> None:
     # Threads inherit the mask of the thread that starts them: granian's
     # threads start after this, from this thread.
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    if _stop_requested:
+        os._exit(0)  # told to stop before it served anything
     threading.Thread(target=_relay_stop_signals, name="stop-signals", daemon=True).start()
 
 
 def _relay_stop_signals() -> None:
     number = signal.sigwait(STOP_SIGNALS)
     handler = signal.getsignal(number)
-    if callable(handler) and handler is not signal.default_int_handler:
-        handler(number, None)  # granian's: it stops the worker gracefully
-    else:
-        os._exit(0)  # stopped before granian listened: nothing to finish
+    if not _is_worker_handler(handler):
+        os._exit(0)  # stopped before granian started serving here: nothing to finish
+    handler(number, None)  # type: ignore[operator]  # granian's: it stops the worker gracefully
     while True:  # later stop signals (the process group's and the server's) change nothing
         signal.sigwait(STOP_SIGNALS)
+
+
+def _is_worker_handler(handler: object) -> bool:
+    """granian's worker handler, not the default one nor the server process's (inherited at fork)."""
+    from granian.server.common import AbstractServer
+
+    if not callable(handler) or handler is signal.default_int_handler:
+        return False
+    return not isinstance(getattr(handler, "__self__", None), AbstractServer)
