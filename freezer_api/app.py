@@ -58,6 +58,8 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> WSGIApp:
             max_limit=conf.api.max_limit,
             max_json_depth=conf.api.max_json_depth,
             max_string_length=conf.api.max_string_length,
+            max_search_terms=conf.api.max_search_terms,
+            max_search_value_length=conf.api.max_search_value_length,
         ),
     )
     app = falcon.App[falcon.Request, falcon.Response](

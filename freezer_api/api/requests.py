@@ -28,6 +28,8 @@ class Limits:
     max_limit: int
     max_json_depth: int = 32
     max_string_length: int = 65536
+    max_search_terms: int = 64
+    max_search_value_length: int = 1024
 
 
 def read_json(req: falcon.Request, limits: Limits) -> Any:

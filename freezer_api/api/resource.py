@@ -10,6 +10,7 @@ import falcon
 from freezer_api.api import requests
 from freezer_api.context import RequestContext
 from freezer_api.domain.ids import require_valid_project_id
+from freezer_api.domain.search import check_search_cost
 from freezer_api.policies.enforcer import Authorizer
 
 
@@ -41,6 +42,13 @@ class Resource:
 
     def body(self, req: falcon.Request) -> Any:
         return requests.read_json(req, self.edge.limits)
+
+    def search_body(self, req: falcon.Request) -> Any:
+        """The search object of a list request, refused (400) when it would cost too much to answer."""
+        body = self.body(req)
+        limits = self.edge.limits
+        check_search_cost(body, max_terms=limits.max_search_terms, max_value_length=limits.max_search_value_length)
+        return body
 
     def paging(self, req: falcon.Request) -> tuple[int, int]:
         return requests.paging(req, self.edge.limits)

@@ -17,6 +17,7 @@ import threading
 from oslo_config import cfg
 
 from freezer_api import logs
+from freezer_api.cmd import listening
 from freezer_api.conf import default, paths, register_opts
 
 LOG = logging.getLogger("freezer_api.cmd.api")
@@ -36,12 +37,20 @@ def load_conf(argv: list[str] | None = None, *, cli: bool = False) -> cfg.Config
 
 
 def build_application():
-    """The WSGI application, built from the configuration (granian's factory)."""
+    """The WSGI application, built from the configuration."""
     from freezer_api.app import create_app
 
     conf = load_conf()
     logs.setup(conf.log_level)
     return create_app(conf)
+
+
+def build_worker_application():
+    """granian's factory: the application of one worker process, which stops when told to."""
+    from freezer_api.cmd.workers import prepare_worker_process
+
+    prepare_worker_process()
+    return build_application()
 
 
 _application = None
@@ -127,18 +136,44 @@ def _first_token_banner(conf: cfg.ConfigOpts, path, token: str) -> str:
     )
 
 
+def _server_class():
+    from granian.server import Server
+
+    from freezer_api.cmd.workers import note_stop_requested
+
+    class FreezerServer(Server):  # type: ignore[misc,valid-type]
+        """granian's server, whose stop handler also tells workers forked before it ran."""
+
+        def signal_handler_interrupt(self, *args, **kwargs):
+            note_stop_requested()
+            super().signal_handler_interrupt(*args, **kwargs)
+
+        def shutdown(self, exit_code=0):
+            if self.interrupt_signal:
+                # Signalled as a process group, workers may stop before this
+                # process tells them to: that is the requested stop, not a crash.
+                self.interrupt_children.clear()
+            super().shutdown(exit_code)
+
+    return FreezerServer
+
+
 def main(argv: list[str] | None = None) -> None:
     from granian.constants import Interfaces
-    from granian.server import Server
 
     conf = load_conf(sys.argv[1:] if argv is None else argv, cli=True)
     logs.setup(conf.log_level)
+    try:
+        claim = listening.claim_address(conf.bind_host, conf.bind_port)
+    except listening.AddressInUse as error:
+        print(f"freezer-api: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(1) from None
     prepare(conf)
     # Workers rebuild the configuration from the same files.
     os.environ[CONFIG_FILES_ENV] = os.pathsep.join(conf.config_file or [])
     LOG.info("freezer-api listening on http://%s:%s with %d workers", conf.bind_host, conf.bind_port, conf.workers)
-    Server(
-        target="freezer_api.cmd.api:build_application",
+    _server_class()(
+        target="freezer_api.cmd.api:build_worker_application",
         factory=True,
         interface=Interfaces.WSGI,
         address=conf.bind_host,
@@ -148,7 +183,10 @@ def main(argv: list[str] | None = None) -> None:
         backpressure=conf.api.threads_per_worker,
         log_dictconfig=logs.logging_config(conf.log_level),
         log_access=False,
+        # A worker still busy when the graceful period ends is killed.
+        workers_kill_timeout=conf.graceful_shutdown_timeout,
     ).serve()
+    claim.release()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from collections.abc import Sequence
 
 from oslo_config import cfg
 
+from freezer_api.domain import search
+
 GROUP = "api"
 DEFAULT_THREADS_PER_WORKER = 8
 
@@ -28,6 +30,19 @@ OPTS = [
         min=1,
         default=1000,
         help="Largest page a list answers; a larger limit is lowered to this.",
+    ),
+    cfg.IntOpt(
+        "max_search_terms",
+        min=1,
+        default=search.DEFAULT_MAX_SEARCH_TERMS,
+        help="Most match and match_not clauses one list request may search for (more: 400). "
+        "Each clause is one more index lookup for the database.",
+    ),
+    cfg.IntOpt(
+        "max_search_value_length",
+        min=16,
+        default=search.DEFAULT_MAX_SEARCH_VALUE_LENGTH,
+        help="Longest field name or value, in characters, in a search clause (longer: 400).",
     ),
     cfg.IntOpt(
         "max_json_depth",

@@ -48,6 +48,15 @@ OPTS = [
         "holding its worker thread.",
     ),
     cfg.IntOpt(
+        "statement_timeout",
+        min=1,
+        default=30,
+        help="Seconds one SQL statement may run before the database cancels it and the request "
+        "answers 503 (PostgreSQL statement_timeout, MariaDB max_statement_time, MySQL "
+        "max_execution_time for reads, SQLite by interrupting the statement). Keeps one costly "
+        "request from holding a worker and the database.",
+    ),
+    cfg.IntOpt(
         "sqlite_busy_timeout",
         min=0,
         default=30,

@@ -35,6 +35,14 @@ OPTS = [
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="Level of the service's log on standard error. INFO logs one line per request.",
     ),
+    cfg.IntOpt(
+        "graceful_shutdown_timeout",
+        min=1,
+        default=60,
+        help="Seconds a stopping server (SIGTERM or SIGINT) lets requests in progress finish; "
+        "a worker process still busy after that is killed. Keep a service manager's stop "
+        "timeout (systemd TimeoutStopSec) above it.",
+    ),
     cfg.BoolOpt(
         "allow_insecure_noauth",
         default=False,

@@ -26,6 +26,15 @@ MAX_TERM_LENGTH = 191
 
 Term = tuple[str, str]
 
+# The top-level keys of a search object; any other is a mistake (a field name
+# where a `match` list was meant) that would otherwise list everything.
+# time_after/time_before filter backups and are accepted, unused, elsewhere.
+SEARCH_KEYS = ("match", "match_not", "time_after", "time_before")
+
+DEFAULT_MAX_SEARCH_TERMS = 64
+# Long exact values are cheap (stored as a digest); this bounds free text and the parse.
+DEFAULT_MAX_SEARCH_VALUE_LENGTH = 32768
+
 
 def _fit(text: str) -> str:
     if len(text) <= MAX_TERM_LENGTH:
@@ -131,6 +140,7 @@ def parse_search(body: Any, *, time_bounds: bool = False) -> SearchQuery:
         return query
     if not isinstance(body, dict):
         raise BadRequest("The search body must be a JSON object.")
+    _reject_unknown_keys(body)
     validate(schemas.BACKUP_SEARCH if time_bounds else schemas.SEARCH, body)
     for entry in body.get("match") or ():
         for name, value in entry.items():
@@ -145,6 +155,83 @@ def parse_search(body: Any, *, time_bounds: bool = False) -> SearchQuery:
         query.time_after = _epoch(body, "time_after")
         query.time_before = _epoch(body, "time_before")
     return query
+
+
+def _reject_unknown_keys(body: dict) -> None:
+    unknown = sorted(key for key in body if key not in SEARCH_KEYS)
+    if unknown:
+        raise BadRequest(
+            f"Unknown search key {unknown[0][:100]!r}: a search object has only the keys "
+            + ", ".join(SEARCH_KEYS)
+            + ' (to filter on a field, use {"match": [{"field": value}]}).'
+        )
+
+
+def check_search_cost(
+    body: Any,
+    *,
+    max_terms: int = DEFAULT_MAX_SEARCH_TERMS,
+    max_value_length: int = DEFAULT_MAX_SEARCH_VALUE_LENGTH,
+) -> None:
+    """Refuse (400) a search too large to answer cheaply: too many clauses, or too long a name or value.
+
+    Clauses are counted once each, however often they repeat (the scheduler's
+    client library repeats its client_id pair). Malformed bodies pass: the
+    parser reports them.
+    """
+    if not isinstance(body, dict):
+        return
+    seen: set[tuple[str, str]] = set()
+    for key in ("match", "match_not"):
+        entries = body.get(key)
+        if not isinstance(entries, list):
+            continue
+        for entry in entries:
+            if not isinstance(entry, dict):
+                continue
+            for name, value in _clauses(entry):
+                _check_length(name, max_value_length)
+                _check_length(value, max_value_length)
+                seen.add((key + "\0" + name, value if isinstance(value, str) else orjson.dumps(value).decode()))
+                if len(seen) > max_terms:
+                    raise BadRequest(
+                        f"A search may have at most {max_terms} match and match_not clauses "
+                        "(the server's [api] max_search_terms); this one has more. Narrow it, or split it "
+                        "into several requests.",
+                        title="Search too large",
+                    )
+
+
+def _clauses(entry: dict) -> Iterator[tuple[str, Any]]:
+    for name, value in entry.items():
+        decoded = _decoded_pairs(value) if name == "_all" else None
+        if decoded is None:
+            yield name, value
+        else:
+            for inner in decoded:
+                yield from inner.items()
+
+
+def _decoded_pairs(value: Any) -> list[dict] | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        decoded = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
+    return decoded if _is_pair_list(decoded) else None
+
+
+def _check_length(value: Any, limit: int) -> None:
+    if isinstance(value, (bool, int, float)) or value is None:
+        return
+    length = len(value) if isinstance(value, str) else len(orjson.dumps(value))
+    if length > limit:
+        raise BadRequest(
+            f"A search field name or value is limited to {limit} characters "
+            f"(the server's [api] max_search_value_length); one has {length}.",
+            title="Search too large",
+        )
 
 
 def _add_free_text(query: SearchQuery, value: Any) -> None:

@@ -22,6 +22,7 @@ def engine_options(conf: cfg.ConfigOpts) -> EngineOptions:
         connect_timeout=db.connect_timeout,
         socket_timeout=db.socket_timeout,
         lock_timeout=db.lock_timeout,
+        statement_timeout=db.statement_timeout,
         sqlite_busy_timeout=db.sqlite_busy_timeout,
     )
 

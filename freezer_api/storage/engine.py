@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +37,7 @@ class EngineOptions:
     connect_timeout: int = 5  # seconds to establish a connection
     socket_timeout: int = 30  # seconds a connection may stay silent before it is given up
     lock_timeout: int = 10  # seconds a statement waits for a row another transaction locked
+    statement_timeout: int = 30  # seconds a statement may run before the database cancels it
     sqlite_busy_timeout: int = 30
 
 
@@ -72,7 +76,7 @@ def make_read_engine(write_engine: Engine, options: EngineOptions = EngineOption
 
 def _server_engine(url: URL, options: EngineOptions, **kwargs: Any) -> Engine:
     try:
-        return create_engine(
+        engine = create_engine(
             url,
             # A pooled connection is tested before use, so connections left
             # dead by a database restart are replaced, not handed to requests.
@@ -89,6 +93,59 @@ def _server_engine(url: URL, options: EngineOptions, **kwargs: Any) -> Engine:
         raise UnusableDriver(
             f"{url.drivername} needs the {error.name} driver: pip install 'freezer-api[{extra}]'"
         ) from error
+    if url.get_backend_name() in _MYSQL:
+        _limit_mysql_statements(engine, options.statement_timeout)
+    return engine
+
+
+def _limit_mysql_statements(engine: Engine, seconds: int) -> None:
+    """MariaDB and MySQL name the statement time limit differently: set the one the server has."""
+
+    @event.listens_for(engine, "connect")
+    def _statement_time_limit(dbapi_connection: Any, record: Any) -> None:
+        mariadb = "mariadb" in dbapi_connection.get_server_info().lower()
+        setting = ("max_statement_time", seconds) if mariadb else ("max_execution_time", seconds * 1000)
+        record.info[_LIMIT_KEY] = setting
+        _run(dbapi_connection, f"SET SESSION {setting[0]} = {setting[1]}")
+
+
+def _run(dbapi_connection: Any, sql: str) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+    finally:
+        cursor.close()
+
+
+# Where a pooled connection's record keeps its statement time limit.
+_LIMIT_KEY = "freezer_statement_limit"
+
+
+@contextmanager
+def statement_timeout_lifted(connection: Connection) -> Iterator[None]:
+    """No statement time limit on this connection meanwhile: schema migrations may take long."""
+    pooled = connection.connection
+    dbapi_connection: Any = pooled.dbapi_connection  # the driver's own connection: sqlite3, psycopg or PyMySQL
+    backend = connection.dialect.name
+    if backend == "postgresql":
+        connection.exec_driver_sql("SET LOCAL statement_timeout = 0")  # until the transaction ends
+        yield
+        return
+    setting = pooled.info.get(_LIMIT_KEY)
+    if setting is None:
+        yield
+        return
+    if backend == "sqlite":
+        dbapi_connection.set_progress_handler(None, 0)
+    else:
+        _run(dbapi_connection, f"SET SESSION {setting[0]} = 0")
+    try:
+        yield
+    finally:
+        if backend == "sqlite":
+            _interrupt_slow_statements(dbapi_connection, setting)
+        else:
+            _run(dbapi_connection, f"SET SESSION {setting[0]} = {setting[1]}")
 
 
 def connect_args(backend: str, options: EngineOptions) -> dict[str, Any]:
@@ -111,7 +168,9 @@ def connect_args(backend: str, options: EngineOptions) -> dict[str, Any]:
         "keepalives_interval": max(1, (options.socket_timeout - idle) // 3),
         "keepalives_count": 3,
         "tcp_user_timeout": options.socket_timeout * 1000,
-        "options": f"-c lock_timeout={options.lock_timeout * 1000}",
+        "options": (
+            f"-c lock_timeout={options.lock_timeout * 1000} -c statement_timeout={options.statement_timeout * 1000}"
+        ),
     }
 
 
@@ -129,9 +188,10 @@ def _sqlite_engine(url: URL, options: EngineOptions) -> Engine:
         )
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=NullPool)
+    statement_timeout = options.statement_timeout
 
     @event.listens_for(engine, "connect")
-    def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    def _sqlite_connect(dbapi_connection: sqlite3.Connection, record: Any) -> None:
         # Let SQLAlchemy's "begin" event, not the driver, open transactions.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -143,6 +203,8 @@ def _sqlite_engine(url: URL, options: EngineOptions) -> Engine:
             cursor.execute(f"PRAGMA wal_autocheckpoint={FOREGROUND_CHECKPOINT_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        _interrupt_slow_statements(dbapi_connection, statement_timeout)
+        record.info[_LIMIT_KEY] = statement_timeout
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection: Connection) -> None:
@@ -151,6 +213,27 @@ def _sqlite_engine(url: URL, options: EngineOptions) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+# SQLite virtual machine steps between two looks at the clock (well under a millisecond).
+_PROGRESS_STEPS = 10_000
+
+
+def _interrupt_slow_statements(connection: sqlite3.Connection, seconds: float) -> None:
+    """SQLite has no statement timeout: note when each statement starts, interrupt it after `seconds`.
+
+    An interrupted statement fails with "interrupted" (storage/failures.py: a 503).
+    """
+    started = [time.monotonic()]
+
+    def statement_started(_sql: str) -> None:
+        started[0] = time.monotonic()
+
+    def too_long() -> int:
+        return 1 if time.monotonic() - started[0] > seconds else 0
+
+    connection.set_trace_callback(statement_started)
+    connection.set_progress_handler(too_long, _PROGRESS_STEPS)
 
 
 def is_sqlite(engine: Engine) -> bool:

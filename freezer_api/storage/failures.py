@@ -23,6 +23,9 @@ _RETRY_CODES = {"40001", "40P01", 1213}
 # A lock waited for longer than [database] lock_timeout: held by a stuck
 # transaction, so running the request again would only wait again.
 _LOCK_TIMEOUT_CODES = {"55P03", 1205}
+# A statement ran longer than [database] statement_timeout: PostgreSQL's
+# query_canceled, MariaDB's max_statement_time, MySQL's max_execution_time.
+_STATEMENT_TIMEOUT_CODES = {"57014", 1969, 3024}
 
 
 class Retry(Exception):
@@ -62,6 +65,12 @@ def failure_of(error: DBAPIModule.Error, engine: Engine, connection: PoolProxied
     if is_lock_timeout(error):
         LOG.warning("gave up waiting for a locked document: %s", error)
         return Unavailable("A document this request needs is locked by another transaction; try again.")
+    if is_statement_timeout(error):
+        LOG.warning("statement cancelled after [database] statement_timeout: %s", error)
+        return Unavailable(
+            "The request took longer than the server allows a database statement to run; "
+            "narrow the search or try again later."
+        )
     disconnected = engine.dialect.is_disconnect(error, connection.dbapi_connection, None)
     if disconnected:
         connection.invalidate(error)
@@ -96,6 +105,12 @@ def error_codes(orig: Exception) -> set[str | int]:
 
 def is_lock_timeout(orig: Exception) -> bool:
     return bool(error_codes(orig) & _LOCK_TIMEOUT_CODES)
+
+
+def is_statement_timeout(orig: Exception) -> bool:
+    if isinstance(orig, sqlite3.OperationalError):
+        return str(orig) == "interrupted"
+    return bool(error_codes(orig) & _STATEMENT_TIMEOUT_CODES)
 
 
 def is_retryable(orig: Exception) -> bool:

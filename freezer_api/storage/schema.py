@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-from freezer_api.storage.engine import sqlite_file
+from freezer_api.storage.engine import sqlite_file, statement_timeout_lifted
 from freezer_api.storage.sqlite_writes import WriteGate
 from freezer_api.storage.tables import metadata
 
@@ -40,12 +40,12 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with _exclusive(engine), engine.begin() as conn:
+    with _exclusive(engine), engine.begin() as conn, statement_timeout_lifted(conn):
         command.upgrade(_config(conn), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with _exclusive(engine), engine.begin() as conn:
+    with _exclusive(engine), engine.begin() as conn, statement_timeout_lifted(conn):
         command.downgrade(_config(conn), revision)
 
 

@@ -61,10 +61,16 @@ def start_server(
     tokens_file_mode: int = 0o600,
     log_level: str = "WARNING",
     wsgi_server: str = "freezer-api",
+    port: int | None = None,
+    new_session: bool = False,
 ) -> LiveServer:
-    """Write a config, start `freezer-api`, and return once it answers /healthcheck."""
+    """Write a config, start `freezer-api`, and return once it answers /healthcheck.
+
+    `new_session` puts the server in a process group of its own, which a test
+    may then signal as a terminal's Ctrl-C does.
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     tokens = directory / "tokens.json"
     tokens.write_bytes(tokens_file_content())
     tokens.chmod(tokens_file_mode)
@@ -89,7 +95,9 @@ def start_server(
         command = _wsgi_server_command(wsgi_server, port, workers)
         env["FREEZER_API_CONFIG_FILES"] = str(config)
     with open(log_file, "wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=new_session
+        )
     server = LiveServer(f"http://127.0.0.1:{port}", process, directory, config, log_file)
     try:
         wait_until_healthy(server.url, process)

@@ -17,7 +17,7 @@ class BackupsCollection(V1Resource):
         ctx = self.authorize_own_project(req, "backups:get_all")
         limit, offset = self.paging(req)
         marker = req.get_param("marker") or None
-        page = self.backups.list(ctx.project_id, self.body(req), limit=limit, offset=offset, marker=marker)
+        page = self.backups.list(ctx.project_id, self.search_body(req), limit=limit, offset=offset, marker=marker)
         send_json(resp, {"backups": page})
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:

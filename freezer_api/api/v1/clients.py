@@ -16,7 +16,9 @@ class ClientsCollection(V1Resource):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         ctx = self.authorize_own_project(req, "clients:get_all")
         limit, offset = self.paging(req)
-        send_json(resp, {"clients": self.clients.list(ctx.project_id, self.body(req), limit=limit, offset=offset)})
+        send_json(
+            resp, {"clients": self.clients.list(ctx.project_id, self.search_body(req), limit=limit, offset=offset)}
+        )
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         ctx = self.authorize_own_project(req, "clients:create")

@@ -31,7 +31,7 @@ class Listing(DocumentResource):
     def on_get(self, req: falcon.Request, resp: falcon.Response, project_id: str) -> None:
         self.authorize(req, self.rule("get_all"), project_id)
         limit, offset = self.paging(req)
-        send_list(resp, self.kind, self.service.list(project_id, self.body(req), limit=limit, offset=offset))
+        send_list(resp, self.kind, self.service.list(project_id, self.search_body(req), limit=limit, offset=offset))
 
 
 class Creation(DocumentResource):
