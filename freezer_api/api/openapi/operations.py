@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from freezer_api.domain.schemas.search import IGNORED_TIME_BOUND
+
 JSON = "application/json"
 
 # Statuses every operation of a kind can answer, beside its success.
@@ -121,7 +123,7 @@ def listing(
         query=query,
         description=(
             "The optional JSON body of this GET is a search object (match, match_not"
-            + (", time_after, time_before" if "time_after" in search.get("properties", {}) else "")
+            + (", time_after, time_before" if search["properties"]["time_after"] is not IGNORED_TIME_BOUND else "")
             + "). Documents are ordered by creation, then id. "
             + description
         ).strip(),

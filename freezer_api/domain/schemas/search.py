@@ -16,14 +16,21 @@ _EPOCH = {
     "description": "epoch seconds, inclusive",
 }
 
+# Clients send the time bounds on every kind; only backups have a time_stamp.
+IGNORED_TIME_BOUND = {"description": "accepted and ignored: only backups have a time_stamp"}
+
 # null, like an absent body, means no filter.
 SEARCH: Schema = {
     "type": ["object", "null"],
     "properties": {
         "match": {**_PAIRS, "description": "keep documents where every pair of every object matches"},
         "match_not": {**_PAIRS, "description": "drop documents where any pair matches"},
+        "time_after": IGNORED_TIME_BOUND,
+        "time_before": IGNORED_TIME_BOUND,
     },
-    "additionalProperties": True,
+    # Any other key is a 400 that names it (docs/search.md): a misspelt
+    # "mtach" must not silently list everything.
+    "additionalProperties": False,
 }
 
 # Backups also bound backup_metadata.time_stamp.
