@@ -149,11 +149,18 @@ def _server_class():
             super().signal_handler_interrupt(*args, **kwargs)
 
         def shutdown(self, exit_code=0):
-            if self.interrupt_signal:
+            if self.interrupt_signal or self._workers_stopped_cleanly():
                 # Signalled as a process group, workers may stop before this
                 # process tells them to: that is the requested stop, not a crash.
                 self.interrupt_children.clear()
             super().shutdown(exit_code)
+
+        def _workers_stopped_cleanly(self) -> bool:
+            # The group's stop signal can reach the workers, and their exits
+            # this process, before its own handler has run: a worker that
+            # stopped on a signal exits 0, one that crashed does not.
+            exits = [self.wrks[idx].inner.exitcode for idx in self.interrupt_children if idx < len(self.wrks)]
+            return bool(exits) and all(code == 0 for code in exits)
 
     return FreezerServer
 

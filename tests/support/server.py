@@ -149,9 +149,11 @@ def wait_until_healthy(url: str, process: subprocess.Popen) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"freezer-api exited with {process.returncode}")
         try:
-            if requests.get(url + "/healthcheck", timeout=2).status_code == 200:
+            # Under uWSGI or gunicorn the first request also builds the app,
+            # which on a loaded machine takes longer than one probe waits.
+            if requests.get(url + "/healthcheck", timeout=10).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.05)
     raise RuntimeError(f"freezer-api did not become ready in {READY_TIMEOUT}s")
