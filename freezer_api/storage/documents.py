@@ -196,8 +196,8 @@ class DocumentRepository:
             "v_doc": encoded.raw,
             "v_search_text": encoded.text,
         }
-        for column, compute in self.tables.derived.items():
-            row[f"v_{column}"] = compute(encoded.doc)
+        for column, value in self.tables.derive(encoded.doc).items():
+            row[f"v_{column}"] = value
         for name in self.tables.attributes:
             row[f"v_{name}"] = (attributes or {}).get(name)
         return row
@@ -213,8 +213,8 @@ class DocumentRepository:
             "v_doc": raw,
             "v_search_text": document_text(doc),
         }
-        for column, compute in self.tables.derived.items():
-            values[f"v_{column}"] = compute(doc)
+        for column, value in self.tables.derive(doc).items():
+            values[f"v_{column}"] = value
         if self._execute(self.queries.update_row, values) != 1:
             raise VersionConflict(f"{self.tables.kind} {stored.seq} changed concurrently")
         # From the stored text: the caller may have changed stored.doc in place.

@@ -108,7 +108,7 @@ class Queries:
         new_row = insert(t).values({name: bindparam(f"v_{name}") for name in self.row_columns})
         self.insert_row = CompiledQuery(new_row)
         self.insert_row_returning = CompiledQuery(new_row.returning(t.c.seq))  # PostgreSQL: no lastrowid
-        changed = ["version", "doc", "search_text", *tables.derived]
+        changed = ["version", "doc", "search_text", *tables.derived_columns]
         self.changed_columns = changed
         self.update_row = CompiledQuery(
             update(t)
