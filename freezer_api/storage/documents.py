@@ -17,7 +17,7 @@ from sqlalchemy.engine import Dialect
 
 from freezer_api.domain.ports import NewDocument, Prepared, Scope, StoredDocument, prepare
 from freezer_api.domain.search import SearchQuery, Term, document_terms, document_text
-from freezer_api.storage.queries import CompiledQuery, Queries
+from freezer_api.storage.queries import CompiledQuery, Queries, fetch_rows
 from freezer_api.storage.tables import ALL, DocumentTables
 
 __all__ = ["DocumentRepository", "VersionConflict", "queries_for"]
@@ -57,13 +57,7 @@ class DocumentRepository:
     # -- statements -------------------------------------------------------
 
     def _rows(self, query: CompiledQuery, values: dict[str, Any]) -> list[tuple]:
-        sql, parameters = query.parameters(self.dialect, values)
-        cursor = self.dbapi_connection.cursor()
-        try:
-            cursor.execute(sql, parameters)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
+        return fetch_rows(self.dbapi_connection, self.dialect, query, values)
 
     def _execute(self, query: CompiledQuery, values: dict[str, Any]) -> int:
         """Run a write; the number of rows it changed."""

@@ -65,6 +65,17 @@ class CompiledQuery:
         return sql, [[row[name] for name in names] for row in rows]
 
 
+def fetch_rows(dbapi_connection: Any, dialect: Dialect, query: CompiledQuery, values: dict[str, Any]) -> list[tuple]:
+    """Run a read on the driver's connection; its rows."""
+    sql, parameters = query.parameters(dialect, values)
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 @dataclass(frozen=True)
 class SearchShape:
     """What a search statement looks like, independent of the values searched for."""
