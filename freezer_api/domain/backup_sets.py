@@ -33,9 +33,18 @@ class NotRestorable(Conflict):
     title = "Backup cannot be restored"
 
 
-def restore_from_date(time_stamp: int) -> str:
-    """A time_stamp as freezer-agent's --restore-from-date reads it (ISO 8601, UTC)."""
-    return datetime.datetime.fromtimestamp(time_stamp, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+# freezer-agent reports the time_stamp it read when the run began, and names
+# the backup in its storage by a clock it reads a moment later: the date a
+# restore asks for reaches this far past the time_stamp (docs/restore.md#restore).
+NAMING_SLACK = 60
+
+
+def restore_from_date(time_stamp: int, next_time_stamp: int | None) -> str:
+    """The --restore-from-date that picks this backup: ISO 8601 in UTC, short of the set's next backup."""
+    date = time_stamp + NAMING_SLACK
+    if next_time_stamp is not None:
+        date = max(time_stamp, min(date, next_time_stamp - 1))
+    return datetime.datetime.fromtimestamp(date, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _match(search_body: Any) -> dict[str, str]:
@@ -128,11 +137,11 @@ class BackupSets:
         request = require_object(body)
         validate(schemas.RESTORE, request)
         with self.store.reading() as uow:
-            doc, link = self._restorable(uow, project_id, backup_id)
+            doc, link, next_stamp = self._restorable(uow, project_id, backup_id)
             visible_client(uow, project_id, request["client_id"])  # 404 when the caller cannot see it
         metadata = doc["backup_metadata"]
         assert link.entry.time_stamp is not None
-        date = restore_from_date(link.entry.time_stamp)
+        date = restore_from_date(link.entry.time_stamp, next_stamp)
         action: dict[str, Any] = {"action": "restore"}
         for name in ("mode", "storage", "engine_name"):
             if isinstance(metadata.get(name), str):
@@ -146,7 +155,8 @@ class BackupSets:
         )
         action.update(request.get("overrides") or {})
         description = request.get("description") or (
-            f"Restore backup {backup_id} ({link.entry.hostname} {link.entry.backup_name} at {date})"
+            f"Restore backup {backup_id} ({link.entry.hostname} {link.entry.backup_name}"
+            f" of {restore_from_date(link.entry.time_stamp, link.entry.time_stamp)})"
             f" to {request['restore_abs_path']}"
         )
         job = {
@@ -157,7 +167,8 @@ class BackupSets:
         return self.jobs.create(ctx, project_id, job)
 
     @staticmethod
-    def _restorable(uow: UnitOfWork, project_id: str, backup_id: str) -> tuple[dict[str, Any], Link]:
+    def _restorable(uow: UnitOfWork, project_id: str, backup_id: str) -> tuple[dict[str, Any], Link, int | None]:
+        """The backup, its link, and the time_stamp of the set's next backup (None: none within the slack)."""
         stored = uow.backups.get(project_id, backup_id) if is_storable_key(backup_id) else None
         if stored is None:
             raise not_found("backup", backup_id, project_id)
@@ -172,10 +183,12 @@ class BackupSets:
         stamp = fields["set_time_stamp"]
         zeros = catalog.newest_level_zeros(project_id, key.hostname, key.backup_name, key.container, stamp)
         level_zero = zeros.get(key.container)
-        link = None
+        link, later = None, []
         if level_zero is not None:
-            link = restorable(catalog.entries_between(project_id, key, level_zero, stamp), backup_id)
+            entries = catalog.entries_between(project_id, key, level_zero, stamp + NAMING_SLACK)
+            link = restorable(entries, backup_id)
+            later = [e.time_stamp for e in entries if e.time_stamp is not None and e.time_stamp > stamp]
         if link is None or link.broken is not None:
             why = link.broken if link is not None else "there is no level-0 backup before it"
             raise NotRestorable(f"Backup {backup_id!r} cannot be restored: its chain is broken: {why}.")
-        return doc, link
+        return doc, link, min(later, default=None)

@@ -208,11 +208,22 @@ def test_restore_creates_a_one_shot_job_restoring_exactly_that_backup(api, proje
         "container": CONTAINER,
         "backup_name": NAME,
         "hostname": HOST,
-        "restore_from_date": "1970-01-01T00:33:20Z",
+        # The time_stamp (2000) and up to a minute more, short of the next backup (3000).
+        "restore_from_date": "1970-01-01T00:34:20Z",
         "restore_abs_path": "/srv/restored",
         "overwrite": True,
     }
     assert "Restore backup" in job["description"]
+
+
+@pytest.mark.parametrize(("next_stamp", "date"), [(None, "00:34:20"), (2030, "00:33:49"), (2001, "00:33:20")])
+def test_the_restore_date_stops_short_of_the_next_backup(api, project, target, next_stamp, date):
+    backup_id = record(api, project, 2000, 0)
+    if next_stamp is not None:
+        record(api, project, next_stamp, 1)
+    reply = api.post(f"/v2/{project}/backups/{backup_id}/restore", {"client_id": target, "restore_abs_path": "/srv"})
+    job = api.get(f"/v2/{project}/jobs/{reply.json()['job_id']}").json()
+    assert job["job_actions"][0]["freezer_action"]["restore_from_date"] == f"1970-01-01T{date}Z"
 
 
 @pytest.mark.parametrize(
