@@ -99,7 +99,7 @@ _PATH_PARAMETERS: dict[str, dict[str, Any]] = {
 
 _PAGING_VALUE = {"type": "integer", "minimum": 0, "maximum": MAX_PAGING_VALUE}
 
-_QUERY_PARAMETERS = {
+_QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
     "limit": {
         "schema": _PAGING_VALUE,
         "description": "Page size; absent or 0 means 10 ([api] default_limit). Larger than [api] max_limit "
@@ -109,6 +109,25 @@ _QUERY_PARAMETERS = {
     "marker": {
         "schema": {"type": "string"},
         "description": "Start the page after the backup with this id (v1); empty: from the start.",
+    },
+    "hostname": {
+        "schema": {"type": "string", "minLength": 1},
+        "required": True,
+        "description": "The host the backups are of.",
+    },
+    "backup_name": {
+        "schema": {"type": "string", "minLength": 1},
+        "required": True,
+        "description": "The backup name of the set.",
+    },
+    "container": {
+        "schema": {"type": "string"},
+        "description": "The container of the set; needed when the host's backups of that name are in several.",
+    },
+    "at": {
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        "description": "A time_stamp (seconds since the epoch): the newest restore point at or before it. "
+        "Default: now.",
     },
     "all_projects": {
         "schema": {"enum": ["true", "True", "t", "yes", "y", "1", "on", "false", "False", "f", "no", "n", "0", "off"]},
