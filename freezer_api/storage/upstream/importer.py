@@ -73,15 +73,13 @@ def import_upstream(source: Source, store: Store, *, dry_run: bool = False, prog
         counts.deleted = totals[kind][1]
         if progress:
             progress(kind, 0, totals[kind][0])
-        for chunk in source.read(kind):
-            documents = [item for item in chunk if isinstance(item, Document)]
-            skips = [item for item in chunk if isinstance(item, Skip)]
-            counts.read += len(chunk)
-            counts.skipped += len(skips)
-            report.skips.extend(skips)
-            imported = _import_chunk(store, kind, documents, dry_run=dry_run)
+        for chunk in _chunks(source, store, kind, dry_run=dry_run):
+            counts.read += chunk.read
+            counts.skipped += len(chunk.skips)
+            report.skips.extend(chunk.skips)
+            imported = chunk.missing if dry_run else _insert_missing(store, kind, chunk)
             counts.imported += len(imported)
-            counts.present += len(documents) - len(imported)
+            counts.present += len(chunk.documents) - len(imported)
             counts.projects.update(document.project_id for document in imported)
             if progress:
                 progress(kind, counts.read, totals[kind][0])
@@ -89,22 +87,40 @@ def import_upstream(source: Source, store: Store, *, dry_run: bool = False, prog
     return report
 
 
-def _import_chunk(store: Store, kind: str, documents: list[Document], *, dry_run: bool) -> list[Document]:
-    """Insert the documents the target lacks, in one transaction; those inserted."""
-    if not documents:
+@dataclass
+class _Chunk:
+    read: int
+    documents: list[Document]
+    skips: list[Skip]
+    missing: list[Document]  # not in the target when the chunk was read
+    prepared: dict[int, Prepared]  # the missing documents encoded, by id()
+
+
+def _chunks(source: Source, store: Store, kind: str, *, dry_run: bool) -> Iterator[_Chunk]:
+    for items in source.read(kind):
+        documents = [item for item in items if isinstance(item, Document)]
+        skips = [item for item in items if isinstance(item, Skip)]
+        missing: list[Document] = []
+        if documents:
+            with store.reading() as reader:
+                missing = _missing(reader, kind, documents)
+        # Only what is missing is encoded: a rerun over imported documents costs a read.
+        prepared = {} if dry_run else {id(document): prepare(document.doc) for document in missing}
+        yield _Chunk(len(items), documents, skips, missing, prepared)
+
+
+def _insert_missing(store: Store, kind: str, chunk: _Chunk) -> list[Document]:
+    """Insert the chunk's documents the target still lacks, in one transaction; those inserted."""
+    if not chunk.missing:
         return []
-    if dry_run:
-        with store.reading() as reader:
-            return _missing(reader, kind, documents)
-    prepared = {id(document): prepare(document.doc) for document in documents}
 
     def change(uow: UnitOfWork) -> list[Document]:
-        missing = _missing(uow, kind, documents)
+        missing = _missing(uow, kind, chunk.missing)  # again, inside the transaction that writes
         repository: DocumentRepository = getattr(uow, kind)
         # Consecutive runs of one owner keep the source's order (lists page in creation order).
         for (project_id, user_id), run in groupby(missing, key=lambda d: (d.project_id, d.user_id)):
             batch = list(run)
-            docs: list[tuple[str, Prepared | dict[str, Any]]] = [(d.doc_id, prepared[id(d)]) for d in batch]
+            docs: list[tuple[str, Prepared | dict[str, Any]]] = [(d.doc_id, chunk.prepared[id(d)]) for d in batch]
             repository.insert_many(project_id, user_id, docs, [d.attributes for d in batch])
         return missing
 
