@@ -7,6 +7,7 @@ import os
 import random
 import re
 import time
+from collections.abc import Callable
 
 import falcon
 
@@ -30,12 +31,20 @@ def new_request_id() -> str:
 
 
 # Paths served without authentication, and prefixes of such paths.
-PUBLIC_PATHS = frozenset({"/", "/healthcheck", "/openapi.json", "/docs"})
+# /metrics checks its callers itself ([metrics] allowed_networks and token).
+PUBLIC_PATHS = frozenset({"/", "/healthcheck", "/openapi.json", "/docs", "/metrics"})
 PUBLIC_PREFIXES = ("/docs/",)
 
 
+# Told of every response: (method, route template or None, status, seconds).
+ResponseObserver = Callable[[str, str | None, int, float], None]
+
+
 class RequestIdMiddleware:
-    """Give every request an id (echoing a well-formed incoming one) and log it."""
+    """Give every request an id (echoing a well-formed incoming one), log it and tell `observe`."""
+
+    def __init__(self, observe: ResponseObserver | None = None):
+        self.observe = observe
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         req.context.started = time.perf_counter()
@@ -48,9 +57,11 @@ class RequestIdMiddleware:
     def process_response(self, req: falcon.Request, resp: falcon.Response, resource: object, succeeded: bool) -> None:
         request_id = req.context.request_id
         resp.set_header(REQUEST_ID_HEADER, request_id)
+        elapsed = time.perf_counter() - req.context.started
+        if self.observe is not None:
+            self.observe(req.method, req.uri_template, resp.status_code, elapsed)
         if LOG.isEnabledFor(logging.INFO):
-            elapsed = (time.perf_counter() - req.context.started) * 1000
-            LOG.info("%s %s %d %.1fms [%s]", req.method, req.path, resp.status_code, elapsed, request_id)
+            LOG.info("%s %s %d %.1fms [%s]", req.method, req.path, resp.status_code, elapsed * 1000, request_id)
 
 
 class AuthMiddleware:
