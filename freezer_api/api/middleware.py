@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import falcon
 
+from freezer_api import logs
 from freezer_api.auth import Authenticator
 
 LOG = logging.getLogger("freezer_api.access")
@@ -53,6 +54,10 @@ class RequestIdMiddleware:
             req.context.request_id = incoming
         else:
             req.context.request_id = new_request_id()
+        req.context.log_token = logs.request_id.set(req.context.request_id)
+
+    def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: object, params: dict) -> None:
+        req.context.project_id = params.get("project_id")
 
     def process_response(self, req: falcon.Request, resp: falcon.Response, resource: object, succeeded: bool) -> None:
         request_id = req.context.request_id
@@ -61,7 +66,24 @@ class RequestIdMiddleware:
         if self.observe is not None:
             self.observe(req.method, req.uri_template, resp.status_code, elapsed)
         if LOG.isEnabledFor(logging.INFO):
-            LOG.info("%s %s %d %.1fms [%s]", req.method, req.path, resp.status_code, elapsed * 1000, request_id)
+            self._log(req, resp.status_code, elapsed * 1000, request_id)
+        logs.request_id.reset(req.context.log_token)
+
+    @staticmethod
+    def _log(req: falcon.Request, status: int, duration_ms: float, request_id: str) -> None:
+        project_id = req.context.get("project_id")
+        if project_id is None and req.context.get("ctx") is not None:
+            project_id = req.context.ctx.project_id
+        fields = {
+            "method": req.method,
+            "route": req.uri_template,
+            "path": req.path,
+            "status": status,
+            "duration_ms": round(duration_ms, 1),
+            "project_id": project_id,
+            "request_id": request_id,
+        }
+        LOG.info("%s %s %d %.1fms [%s]", req.method, req.path, status, duration_ms, request_id, extra=fields)
 
 
 class AuthMiddleware:

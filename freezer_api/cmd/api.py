@@ -42,7 +42,7 @@ def build_application():
     from freezer_api.app import create_app
 
     conf = load_conf()
-    logs.setup(conf.log_level)
+    logs.setup(conf.log_level, conf.log_format)
     return create_app(conf)
 
 
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     from granian.constants import Interfaces
 
     conf = load_conf(sys.argv[1:] if argv is None else argv, cli=True)
-    logs.setup(conf.log_level)
+    logs.setup(conf.log_level, conf.log_format)
     try:
         claim = listening.claim_address(conf.bind_host, conf.bind_port)
     except listening.AddressInUse as error:
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
             workers=conf.workers,
             blocking_threads=conf.api.threads_per_worker,
             backpressure=conf.api.threads_per_worker,
-            log_dictconfig=logs.logging_config(conf.log_level),
+            log_dictconfig=logs.logging_config(conf.log_level, conf.log_format),
             log_access=False,
             # A worker still busy when the graceful period ends is killed.
             workers_kill_timeout=conf.graceful_shutdown_timeout,
