@@ -16,6 +16,8 @@ from freezer_api.api.versions import VersionsResource
 from freezer_api.auth import WSGIApp, make_authenticator, wrap_wsgi
 from freezer_api.auth.trusts import make_trust_broker
 from freezer_api.domain.services import Services
+from freezer_api.metrics import endpoint as metrics_endpoint
+from freezer_api.metrics.http import HttpSeries
 from freezer_api.policies.enforcer import Authorizer
 from freezer_api.storage import schema
 from freezer_api.storage.configured import configured_engine, engine_options
@@ -62,14 +64,21 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> WSGIApp:
             max_search_value_length=conf.api.max_search_value_length,
         ),
     )
+    metrics = conf.metrics.enabled
     app = falcon.App[falcon.Request, falcon.Response](
-        middleware=[RequestIdMiddleware(), AuthMiddleware(make_authenticator(conf))],
+        middleware=[
+            RequestIdMiddleware(observe=HttpSeries().observe if metrics else None),
+            AuthMiddleware(make_authenticator(conf)),
+        ],
     )
     app.req_options.strip_url_path_trailing_slash = True
     errors.install(app)
     app.add_route("/", VersionsResource())
     app.add_route("/healthcheck", HealthcheckResource(conf.healthcheck.disable_by_file_path))
     docs.add_routes(app)
+    if metrics:
+        registry = metrics_endpoint.make_registry(store, conf.metrics.per_job_series)
+        app.add_route(metrics_endpoint.PATH, metrics_endpoint.MetricsResource(conf, registry))
     v2.add_routes(app, edge, services)
     v1.add_routes(app, edge, services)
     return wrap_wsgi(conf, app)

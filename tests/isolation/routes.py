@@ -19,7 +19,7 @@ VICTIM_PROJECT = "project-a"
 V2 = "/v2/{project_id}"
 
 # The base rules the default operation rules are made of (freezer_api/policies/base.py).
-PUBLIC = "public"  # no token needed: /, /healthcheck, /openapi.json, /docs
+PUBLIC = "public"  # no token needed: /, /healthcheck, /openapi.json, /docs, /metrics (from loopback)
 IDENTIFIED = "identified"  # any valid token: the home documents
 READER_OR_SERVICE = "admin_or_reader_or_service"
 OWNER = "admin_or_owner"
@@ -134,6 +134,7 @@ ROUTES: tuple[Route, ...] = (
     Route("HEAD", "/healthcheck", "public"),
     Route("GET", "/openapi.json", "public"),
     Route("GET", "/docs", "public"),
+    Route("GET", "/metrics", "public"),  # its own caller checks: [metrics] allowed_networks, token
     Route("GET", "/v2", "home"),
     *_collection(V2, "backups"),
     *_item(V2, "backups", ("GET", "read"), ("PATCH", "update"), ("DELETE", "delete")),

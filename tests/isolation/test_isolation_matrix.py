@@ -1,7 +1,7 @@
 """Tenant isolation matrix (issue #7): every route of v1 and v2 x every identity and path situation.
 
 Against a real freezer-api process with static tokens. For each cell
-(routes.py: 77 (method, route) pairs the app serves; 13 v2
+(routes.py: 78 (method, route) pairs the app serves; 13 v2
 situations, 9 v1 situations, 2 for the public routes; the all_projects
 situations on GET routes only) the test checks:
 
@@ -39,7 +39,7 @@ from tests.isolation.world import Target, World, document_id, fresh
 from tests.support.http import Response
 from tests.support.personas import PERSONAS
 
-MATRIX_SIZE = 735
+MATRIX_SIZE = 737
 
 ERROR_TITLES = {401: "Unauthorized", 403: "Access Forbidden", 404: "Not Found"}
 VICTIM_MARKS = (VICTIM_PROJECT, PERSONAS["member_a"].user_id)

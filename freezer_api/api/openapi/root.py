@@ -123,6 +123,21 @@ OPERATIONS: list[Operation] = [
     ),
     Operation(
         "GET",
+        "/metrics",
+        "metrics",
+        "Prometheus metrics",
+        "service",
+        200,
+        {"type": "string"},
+        (401, 403),
+        public=True,
+        media_type="text/plain",
+        description="The Prometheus text format, for callers in [metrics] allowed_networks (403 otherwise) "
+        "that send 'Authorization: Bearer <token>' when [metrics] token is set (401 otherwise). "
+        "Served only while [metrics] enabled is true (docs/observability.md#metrics).",
+    ),
+    Operation(
+        "GET",
         "/openapi.json",
         "openapi_document",
         "This OpenAPI document",
