@@ -53,6 +53,38 @@ def read_json(req: falcon.Request, limits: Limits) -> Any:
     return document
 
 
+SEARCH_PARAM = "search"
+
+
+def search_object(req: falcon.Request, limits: Limits) -> Any:
+    """The search object of a list request: its JSON body, or the `search` query parameter (never both).
+
+    Browsers cannot send a body with GET, so the same object is also taken
+    URL-encoded from `?search=`; it is held to the body's limits.
+    """
+    body = read_json(req, limits)
+    value = req.params.get(SEARCH_PARAM)
+    if value is None or value == "":
+        return body
+    values: list[str] = value if isinstance(value, list) else [value]
+    if len(values) > 1:
+        raise falcon.HTTPInvalidParam("Give one search object, not several.", SEARCH_PARAM)
+    if body is not None:
+        raise falcon.HTTPBadRequest(
+            title="Two search objects",
+            description="Give the search object either as the body or as the search query parameter, not both.",
+        )
+    (text,) = values
+    if len(text.encode()) > limits.max_body_size:
+        raise falcon.HTTPInvalidParam(f"It is limited to {limits.max_body_size} bytes.", SEARCH_PARAM)
+    try:
+        document = orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        raise falcon.HTTPInvalidParam(f"It is not valid JSON: {error}", SEARCH_PARAM) from None
+    check_json_limits(document, max_depth=limits.max_json_depth, max_string_length=limits.max_string_length)
+    return document
+
+
 def _check_media_type(content_type: str | None) -> None:
     """415 for a body declared as something other than (UTF-8) JSON."""
     if not content_type:

@@ -44,8 +44,8 @@ class Resource:
         return requests.read_json(req, self.edge.limits)
 
     def search_body(self, req: falcon.Request) -> Any:
-        """The search object of a list request, refused (400) when it would cost too much to answer."""
-        body = self.body(req)
+        """The search object of a list request (body or `?search=`), refused (400) when it would cost too much."""
+        body = requests.search_object(req, self.edge.limits)
         limits = self.edge.limits
         check_search_cost(body, max_terms=limits.max_search_terms, max_value_length=limits.max_search_value_length)
         return body

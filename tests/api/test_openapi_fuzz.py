@@ -24,6 +24,7 @@ import hypothesis
 import orjson
 import pytest
 import schemathesis
+from schemathesis.core import NOT_SET
 
 from tests.support.personas import PERSONAS
 from tests.support.reporting import FUZZ_REPORT
@@ -134,6 +135,10 @@ schema = schemathesis.pytest.from_fixture("published_schema")
 @schema.parametrize()
 def test_every_documented_operation_answers_as_documented(case, cases_sent, fuzz_server):
     cases_sent[case.operation.label] += 1
+    if case.query and "search" in case.query and case.body is not NOT_SET:
+        # A search body and a search parameter together are a documented 400
+        # (docs/search.md#parameter) that no schema can say: send the body alone.
+        del case.query["search"]
     case.call_and_validate(base_url=fuzz_server.url)
 
 

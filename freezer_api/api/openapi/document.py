@@ -145,6 +145,14 @@ _QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
     },
 }
 
+# The search object as a query parameter: the same schema as the body, JSON-encoded.
+_SEARCH_PARAMETERS = {"search": "Search", "backup_search": "BackupSearch"}
+_SEARCH_DESCRIPTION = (
+    "The search object as URL-encoded JSON, for callers that cannot send a body with GET (browsers): "
+    'for example search={"match":[{"client_id":"host-1"}]}. Same language and limits as the body; '
+    "a request with both is 400."
+)
+
 _REQUEST_ID = {
     "description": "The request id: the caller's X-Openstack-Request-Id when it is req-<uuid>, else a new one.",
     "schema": {"type": "string", "pattern": "^req-[0-9a-fA-F-]{36}$"},
@@ -158,7 +166,9 @@ def build_document(tables: Iterable[list[Operation]] = TABLES) -> dict[str, Any]
             item = paths.setdefault(op.path, {})
             names = _path_names(op.path)
             if names:
-                item["parameters"] = [{"$ref": f"#/components/parameters/{name}"} for name in names]
+                # Inline, not $refs: Swagger UI shows path-level $ref parameters as unnamed
+                # "any" rows, so "Try it out" could not fill them in.
+                item["parameters"] = [_path_parameter(name) for name in names]
             item[op.method.lower()] = _operation(op, _links(op, table))
     return {
         "openapi": "3.1.0",
@@ -189,13 +199,20 @@ def build_document(tables: Iterable[list[Operation]] = TABLES) -> dict[str, Any]
             },
             "schemas": {name: _published(schema) for name, schema in SCHEMAS.items()},
             "parameters": {
-                **{
-                    name: {"name": name, "in": "path", "required": True, **spec}
-                    for name, spec in _PATH_PARAMETERS.items()
-                },
+                **{name: _path_parameter(name) for name in _PATH_PARAMETERS},
                 **{
                     name: {"name": name, "in": "query", "required": False, **spec}
                     for name, spec in _QUERY_PARAMETERS.items()
+                },
+                **{
+                    name: {
+                        "name": "search",
+                        "in": "query",
+                        "required": False,
+                        "description": _SEARCH_DESCRIPTION,
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+                    }
+                    for name, schema in _SEARCH_PARAMETERS.items()
                 },
             },
             "responses": {
@@ -213,6 +230,10 @@ def build_document(tables: Iterable[list[Operation]] = TABLES) -> dict[str, Any]
             },
         },
     }
+
+
+def _path_parameter(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, **_PATH_PARAMETERS[name]}
 
 
 def _path_names(path: str) -> list[str]:

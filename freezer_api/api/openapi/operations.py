@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from freezer_api.domain.schemas.search import IGNORED_TIME_BOUND
+from freezer_api.domain.schemas.search import BACKUP_SEARCH, IGNORED_TIME_BOUND
 
 JSON = "application/json"
 
@@ -123,12 +123,12 @@ def listing(
         kind.list_result,
         (*READS_BODY, *AUTHENTICATED, *errors, *USES_DATABASE),
         body=search,
-        query=query,
+        query=(*query, "backup_search" if search is BACKUP_SEARCH else "search"),
         description=(
             "The optional JSON body of this GET is a search object (match, match_not"
             + (", time_after, time_before" if search["properties"]["time_after"] is not IGNORED_TIME_BOUND else "")
-            + "). Documents are ordered by creation, then id. "
-            + description
+            + "); browsers, which send no body with GET, give the same object URL-encoded as the `search` "
+            "query parameter (both at once: 400). Documents are ordered by creation, then id. " + description
         ).strip(),
     )
 

@@ -5,8 +5,10 @@ from typing import Any
 # A JSON Schema, as the validator and the OpenAPI document take it.
 Schema = dict[str, Any]
 
-# Client-chosen ids: word characters and dashes (docs/resources.md#ids).
-ID_PATTERN = r"^[\w-]+$"
+# Client-chosen ids: ASCII letters, digits, underscores and dashes (docs/resources.md#ids).
+# Spelt out, not \w: Python's \w also matches non-ASCII letters, the published
+# (ECMA-262) pattern does not, and the server must refuse what the document does.
+ID_PATTERN = r"^[A-Za-z0-9_-]+$"
 MAX_ID_LENGTH = 255
 
 ID = {"type": "string", "pattern": ID_PATTERN, "minLength": 1, "maxLength": MAX_ID_LENGTH}
@@ -14,7 +16,7 @@ ID = {"type": "string", "pattern": ID_PATTERN, "minLength": 1, "maxLength": MAX_
 _LABEL = r"([a-zA-Z\d]|[a-zA-Z\d][a-zA-Z\d\-]{0,61}[a-zA-Z\d])"
 HOSTNAME_PATTERN = rf"^{_LABEL}(\.{_LABEL})*$"
 # Optional "<prefix>_" then a host name (the scheduler's default client id).
-CLIENT_ID_PATTERN = rf"^(?:([\w\-]+)_)?{_LABEL}(\.{_LABEL})*$"
+CLIENT_ID_PATTERN = rf"^(?:([A-Za-z0-9_\-]+)_)?{_LABEL}(\.{_LABEL})*$"
 
 # Integers within +-(2**53 - 1) survive every JSON parser exactly (I-JSON,
 # RFC 7493). Ours rounds integers beyond 64 bits to floats, so a bound at
