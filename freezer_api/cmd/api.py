@@ -137,6 +137,13 @@ def _first_token_banner(conf: cfg.ConfigOpts, path, token: str) -> str:
     )
 
 
+class _RequestedStops(list):
+    """Worker exits reported once the server is stopping on request: none of them is a crash."""
+
+    def append(self, index: object) -> None:
+        pass
+
+
 def _server_class():
     from granian.server import Server
 
@@ -152,8 +159,10 @@ def _server_class():
         def shutdown(self, exit_code=0):
             if self.interrupt_signal or self._workers_stopped_cleanly():
                 # Signalled as a process group, workers may stop before this
-                # process tells them to: that is the requested stop, not a crash.
-                self.interrupt_children.clear()
+                # process tells them to, also while it is stopping them: that
+                # is the requested stop, not a crash, whenever granian's
+                # watcher threads report it.
+                self.interrupt_children = _RequestedStops()
             super().shutdown(exit_code)
 
         def _workers_stopped_cleanly(self) -> bool:

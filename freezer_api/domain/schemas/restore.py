@@ -7,8 +7,9 @@ _MAYBE_STAMP = {"anyOf": [_STAMP, {"type": "null"}]}
 _TEXT = {"type": "string"}
 _MAYBE_TEXT = {"type": ["string", "null"]}
 
+# null, like an absent body, means no filter (as on every list).
 SET_SEARCH: Schema = {
-    "type": "object",
+    "type": ["object", "null"],
     "properties": {
         "match": {
             "type": "array",
