@@ -101,7 +101,9 @@ def test_list_operations_describe_their_search_body_and_paging():
         assert schema.endswith("/BackupSearch" if kind == "backups" else "/Search")
         assert listing["requestBody"]["required"] is False
         names = {p["$ref"].rsplit("/", 1)[1] for p in listing["parameters"]}
-        assert names == ({"limit", "offset", "all_projects"} if kind == "jobs" else {"limit", "offset"})
+        assert names == (
+            {"limit", "offset", "marker", "all_projects"} if kind == "jobs" else {"limit", "offset", "marker"}
+        )
     search = document["components"]["schemas"]["BackupSearch"]["properties"]
     assert set(search) == {"match", "match_not", "time_after", "time_before"}
 

@@ -87,10 +87,13 @@ SCHEMAS: dict[str, dict] = {
     "SessionActionResult": SESSION_RESULT,
 }
 
+# v2 lists page by offset, or by marker (keyset: as fast at any depth).
+PAGED = ("limit", "offset", "marker")
+
 OPERATIONS: list[Operation] = [
     home_document("v2"),
     # backups: metadata agents report after each run (docs/resources.md#backups)
-    listing(BACKUPS, search.BACKUP_SEARCH),
+    listing(BACKUPS, search.BACKUP_SEARCH, query=PAGED),
     creation(
         BACKUPS,
         backups.CREATE,
@@ -106,7 +109,12 @@ OPERATIONS: list[Operation] = [
     ),
     deleting(BACKUPS),
     # clients: registered schedulers (docs/resources.md#clients)
-    listing(CLIENTS, search.SEARCH, description="Lists the project's clients and every project's central clients."),
+    listing(
+        CLIENTS,
+        search.SEARCH,
+        query=PAGED,
+        description="Lists the project's clients and every project's central clients; a marker may name either.",
+    ),
     creation(
         CLIENTS,
         clients.REGISTER,
@@ -121,8 +129,11 @@ OPERATIONS: list[Operation] = [
     listing(
         JOBS,
         search.SEARCH,
-        query=("limit", "offset", "all_projects"),
-        description="`all_projects=true` lists every project's jobs and needs jobs:get_all_projects (403 otherwise).",
+        query=(*PAGED, "all_projects"),
+        description=(
+            "`all_projects=true` lists every project's jobs and needs jobs:get_all_projects (403 otherwise); "
+            "a marker pages one project's jobs only (400 with all_projects=true)."
+        ),
     ),
     creation(
         JOBS,
@@ -156,14 +167,14 @@ OPERATIONS: list[Operation] = [
         ),
     ),
     # actions (docs/resources.md#actions)
-    listing(ACTIONS, search.SEARCH),
+    listing(ACTIONS, search.SEARCH, query=PAGED),
     creation(ACTIONS, actions.CREATE, errors=(409,), description="409: the body's action_id exists in this project."),
     showing(ACTIONS),
     *replacing(ACTIONS, actions.CREATE),
     patching(ACTIONS, actions.PATCH, description="Merges `freezer_action` key by key; other fields given replace."),
     deleting(ACTIONS),
     # sessions (docs/sessions.md)
-    listing(SESSIONS, search.SEARCH),
+    listing(SESSIONS, search.SEARCH, query=PAGED),
     creation(SESSIONS, sessions.CREATE, description="The server chooses the session_id; status starts `active`."),
     showing(SESSIONS),
     *replacing(SESSIONS, sessions.REPLACE),
