@@ -61,6 +61,17 @@ class DocumentRepository:
 
     def _rows(self, query: CompiledQuery, values: dict[str, Any]) -> list[tuple]:
         sql, parameters = query.parameters(self.dialect, values)
+        try:
+            return self._fetch(sql, parameters)
+        except Exception as error:
+            # A read unit's connection (store.ReadConnection) replaces itself
+            # once when the database had dropped it; the read runs again.
+            reconnect = getattr(self.dbapi_connection, "reconnect_after", None)
+            if reconnect is None or not reconnect(error):
+                raise
+        return self._fetch(sql, parameters)
+
+    def _fetch(self, sql: str, parameters: Any) -> list[tuple]:
         cursor = self.dbapi_connection.cursor()
         try:
             cursor.execute(sql, parameters)
