@@ -19,7 +19,7 @@ from freezer_api.domain.services import Services
 from freezer_api.metrics import endpoint as metrics_endpoint
 from freezer_api.metrics.http import HttpSeries
 from freezer_api.policies.enforcer import Authorizer
-from freezer_api.storage import health, schema
+from freezer_api.storage import readiness, schema
 from freezer_api.storage.configured import configured_engine, engine_options
 from freezer_api.storage.engine import is_sqlite, make_read_engine
 from freezer_api.storage.store import Store
@@ -103,10 +103,10 @@ def health_checks(store: Store) -> HealthChecks:
     """What /healthcheck verifies before it tells a load balancer this process can serve."""
     return HealthChecks(
         [
-            Check("database", health.database_check(store.engine), "The database cannot be reached."),
+            Check("database", readiness.database_check(store.engine), "The database cannot be reached."),
             Check(
                 "schema",
-                health.schema_check(store.engine),
+                readiness.schema_check(store.engine),
                 "The database schema is behind this release: run 'freezer-manage db upgrade'.",
             ),
         ]

@@ -52,3 +52,8 @@ class Resource:
 
     def paging(self, req: falcon.Request) -> tuple[int, int]:
         return requests.paging(req, self.edge.limits)
+
+    @staticmethod
+    def marker(req: falcon.Request) -> str | None:
+        """Keyset paging: the id of the document the page starts after; absent or empty, from the start."""
+        return req.get_param("marker") or None

@@ -24,6 +24,15 @@ OPTS = [
         help="Seconds a request waits for a free connection before answering 503.",
     ),
     cfg.IntOpt(
+        "connection_recycle_time",
+        min=1,
+        default=3600,
+        help="Seconds after which a pooled PostgreSQL/MariaDB connection is replaced at its next use "
+        "(before a server or a proxy times it out). A connection the database dropped is found on use "
+        "instead: a read is run again once on a new connection, a write transaction that had not committed "
+        "is run again.",
+    ),
+    cfg.IntOpt(
         "connect_timeout",
         min=1,
         default=5,

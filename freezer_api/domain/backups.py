@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from freezer_api.context import RequestContext
-from freezer_api.domain.documents import DocumentService, server_owned
-from freezer_api.domain.errors import BadRequest, Conflict
+from freezer_api.domain.documents import DocumentService, require_storable_marker, server_owned, unknown_marker
+from freezer_api.domain.errors import Conflict
 from freezer_api.domain.ids import is_storable_key, new_id
 from freezer_api.domain.ports import DocumentRepository, Scope, StoredDocument, UnitOfWork, prepare
 from freezer_api.domain.schemas import backups as schemas
@@ -62,14 +62,13 @@ class Backups(DocumentService):
     ) -> list[tuple[str, dict]]:
         """Like list, with each backup's attributes; `after_id` starts after that backup."""
         query = parse_search(search_body, time_bounds=True)
-        if after_id is not None and not is_storable_key(after_id):
-            raise BadRequest(f"No backup with id {after_id[:80]!r} to page after (marker).")
+        require_storable_marker(self.noun, after_id)
         with self.store.reading() as uow:
             page = uow.backups.search_with_attributes(
                 Scope(project_id), query, limit=limit, offset=offset, after_id=after_id
             )
             if not page and after_id is not None and uow.backups.get(project_id, after_id) is None:
-                raise BadRequest(f"No backup with id {after_id!r} to page after (marker).")
+                raise unknown_marker(self.noun, after_id)
             return page
 
     def patch(self, project_id: str, backup_id: str, body: Any) -> dict:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from freezer_api.context import RequestContext
-from freezer_api.domain.errors import BadRequest, Conflict, Forbidden, not_found
+from freezer_api.domain.documents import require_storable_marker, unknown_marker
+from freezer_api.domain.errors import BadRequest, Conflict, Forbidden, NotFound, not_found
 from freezer_api.domain.ids import is_possible_client_id, new_id
 from freezer_api.domain.ports import Scope, Store, StoredDocument, UnitOfWork, prepare
 from freezer_api.domain.schemas import clients as schemas
@@ -70,10 +71,21 @@ class Clients:
         with self.store.reading() as uow:
             return visible_client(uow, project_id, client_id)
 
-    def list(self, project_id: str, search_body: Any, *, limit: int, offset: int) -> list[str]:
+    def list(
+        self, project_id: str, search_body: Any, *, limit: int, offset: int, marker: str | None = None
+    ) -> list[str]:
+        """The project's clients and every central one; after the client with id `marker` when given."""
         query = parse_search(search_body)
+        require_storable_marker("client", marker)
+        scope = Scope(project_id, include_central=True)
         with self.store.reading() as uow:
-            return uow.clients.search(Scope(project_id, include_central=True), query, limit=limit, offset=offset)
+            page = uow.clients.search(scope, query, limit=limit, offset=offset, after_id=marker)
+            if not page and marker is not None:
+                try:
+                    visible_client(uow, project_id, marker)
+                except NotFound:
+                    raise unknown_marker("client", marker) from None
+            return page
 
     def update(self, project_id: str, client_id: str, body: Any) -> StoredDocument:
         """Merge client info into the project's own registration; the stored result."""

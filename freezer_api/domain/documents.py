@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from freezer_api.context import RequestContext
-from freezer_api.domain.errors import not_found
-from freezer_api.domain.ids import is_possible_id
+from freezer_api.domain.errors import BadRequest, not_found
+from freezer_api.domain.ids import is_possible_id, is_storable_key
 from freezer_api.domain.ports import DocumentRepository, Scope, Store, StoredDocument, UnitOfWork
 from freezer_api.domain.search import parse_search
 
@@ -28,6 +28,16 @@ def patched(doc: dict[str, Any], patch: dict[str, Any], *, merged: str) -> dict[
     for key, value in patch.items():
         result[key] = {**result.get(key, {}), **value} if key == merged else value
     return result
+
+
+def unknown_marker(noun: str, marker: str) -> BadRequest:
+    return BadRequest(f"No {noun} with id {marker[:80]!r} to page after (marker).")
+
+
+def require_storable_marker(noun: str, marker: str | None) -> None:
+    """A marker no document could have is refused before any lookup (an empty page would hide the mistake)."""
+    if marker is not None and not is_storable_key(marker):
+        raise unknown_marker(noun, marker)
 
 
 class DocumentService:
@@ -56,10 +66,18 @@ class DocumentService:
         with self.store.reading() as uow:
             return self.existing(uow, project_id, doc_id)
 
-    def list(self, project_id: str, search_body: Any, *, limit: int, offset: int) -> list[str]:
+    def list(
+        self, project_id: str, search_body: Any, *, limit: int, offset: int, marker: str | None = None
+    ) -> list[str]:
+        """A page of the project's matching documents; after the one with id `marker` when given."""
         query = parse_search(search_body, time_bounds=self.time_bounds)
+        require_storable_marker(self.noun, marker)
         with self.store.reading() as uow:
-            return self.repository(uow).search(Scope(project_id), query, limit=limit, offset=offset)
+            repository = self.repository(uow)
+            page = repository.search(Scope(project_id), query, limit=limit, offset=offset, after_id=marker)
+            if not page and marker is not None and repository.get(project_id, marker) is None:
+                raise unknown_marker(self.noun, marker)
+            return page
 
     def delete(self, project_id: str, doc_id: str) -> StoredDocument:
         """Delete the document; what it was."""

@@ -229,12 +229,22 @@ class Jobs(DocumentService):
             return stored
 
     def list(
-        self, project_id: str, search_body: Any, *, limit: int, offset: int, all_projects: bool = False
+        self,
+        project_id: str,
+        search_body: Any,
+        *,
+        limit: int,
+        offset: int,
+        marker: str | None = None,
+        all_projects: bool = False,
     ) -> builtins.list[str]:
+        if not all_projects:
+            return super().list(project_id, search_body, limit=limit, offset=offset, marker=marker)
+        if marker is not None:
+            raise BadRequest("A marker pages the jobs of one project: it cannot be combined with all_projects.")
         query = parse_search(search_body)
-        scope = Scope(None if all_projects else project_id)
         with self.store.reading() as uow:
-            return uow.jobs.search(scope, query, limit=limit, offset=offset)
+            return uow.jobs.search(Scope(None), query, limit=limit, offset=offset)
 
     def hide_foreign_pids(self, caller_project: str, raw_jobs: builtins.list[str]) -> builtins.list[str]:
         """Drop `current_pid` from jobs run by another project's central scheduler.

@@ -19,6 +19,7 @@ def engine_options(conf: cfg.ConfigOpts) -> EngineOptions:
         pool_size=db.pool_size,
         max_overflow=db.max_overflow,
         pool_timeout=db.pool_timeout,
+        connection_recycle_time=db.connection_recycle_time,
         connect_timeout=db.connect_timeout,
         socket_timeout=db.socket_timeout,
         lock_timeout=db.lock_timeout,

@@ -22,6 +22,9 @@ from freezer_api.storage.tables import ALL, DocumentTables
 
 __all__ = ["DocumentRepository", "VersionConflict", "queries_for"]
 
+# Offsets from which a page is first checked against the size of the table.
+DEEP_OFFSET = 10_000
+
 _QUERIES = {tables.kind: Queries(tables) for tables in ALL}
 
 
@@ -100,6 +103,8 @@ class DocumentRepository:
         self, scope: Scope, query: SearchQuery, *, limit: int, offset: int, after_id: str | None = None
     ) -> list[str]:
         """The stored JSON text of each matching document, in creation order."""
+        if self._past_the_end(offset):
+            return []
         compiled, values = self.queries.search(scope, query, after_id=after_id)
         values["limit"], values["offset"] = limit, offset
         return [row[0] for row in self._rows(compiled, values)]
@@ -108,10 +113,24 @@ class DocumentRepository:
         self, scope: Scope, query: SearchQuery, *, limit: int, offset: int, after_id: str | None = None
     ) -> list[tuple[str, dict]]:
         """Like search, each document with its attribute columns by name."""
+        if self._past_the_end(offset):
+            return []
         compiled, values = self.queries.search(scope, query, after_id=after_id, attributes=True)
         values["limit"], values["offset"] = limit, offset
         names = self.tables.attributes
         return [(row[0], dict(zip(names, row[1:], strict=False))) for row in self._rows(compiled, values)]
+
+    def _past_the_end(self, offset: int) -> bool:
+        """Whether a page at `offset` is certainly empty: it skips more rows than the table holds.
+
+        The database answers a deep OFFSET by walking every row it skips, so
+        `offset=10**12` would walk the whole project; the bound costs one
+        index probe, spent only on deep offsets.
+        """
+        if offset < DEEP_OFFSET:
+            return False
+        ((last,),) = self._rows(self.queries.max_seq, {})
+        return last is None or offset >= last
 
     def central_client_ids(self, *, excluding_project: str) -> set[str]:
         """Ids of the central clients of every other project (clients only)."""

@@ -34,6 +34,7 @@ class EngineOptions:
     pool_size: int = 8
     max_overflow: int = 16
     pool_timeout: int = 10  # seconds a request waits for a free pooled connection
+    connection_recycle_time: int = 3600  # seconds after which a pooled connection is replaced
     connect_timeout: int = 5  # seconds to establish a connection
     socket_timeout: int = 30  # seconds a connection may stay silent before it is given up
     lock_timeout: int = 10  # seconds a statement waits for a row another transaction locked
@@ -78,13 +79,13 @@ def _server_engine(url: URL, options: EngineOptions, **kwargs: Any) -> Engine:
     try:
         engine = create_engine(
             url,
-            # A pooled connection is tested before use, so connections left
-            # dead by a database restart are replaced, not handed to requests.
-            pool_pre_ping=True,
+            # No ping before each use (a round trip per request): a connection
+            # a database restart left dead is found when a statement fails on
+            # it, and the store runs the work again on a new one (store.py).
             pool_size=options.pool_size,
             max_overflow=options.max_overflow,
             pool_timeout=options.pool_timeout,
-            pool_recycle=3600,
+            pool_recycle=options.connection_recycle_time,
             connect_args=connect_args(url.get_backend_name(), options),
             **kwargs,
         )

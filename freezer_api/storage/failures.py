@@ -36,6 +36,10 @@ class Retry(Exception):
         self.cause = cause
 
 
+class Disconnected(Retry):
+    """The database dropped the connection (a restart, a failover): the work may run again on a new one."""
+
+
 def checkout(engine: Engine) -> PoolProxiedConnection:
     """A pooled DBAPI connection; 503 when the database cannot be reached."""
     dbapi = engine.dialect.loaded_dbapi
@@ -71,12 +75,27 @@ def failure_of(error: DBAPIModule.Error, engine: Engine, connection: PoolProxied
             "The request took longer than the server allows a database statement to run; "
             "narrow the search or try again later."
         )
-    disconnected = engine.dialect.is_disconnect(error, connection.dbapi_connection, None)
-    if disconnected:
-        connection.invalidate(error)
-    if disconnected or isinstance(error, (dbapi.OperationalError, dbapi.InterfaceError)):
+    if dropped(error, engine, connection):
+        return Disconnected(error)
+    if isinstance(error, (dbapi.OperationalError, dbapi.InterfaceError)):
         return unavailable(error)
     return None
+
+
+def dropped(error: DBAPIModule.Error, engine: Engine, connection: PoolProxiedConnection) -> bool:
+    """Whether `error` says the database dropped `connection`; if so, every pooled connection as old is replaced.
+
+    Connections are not tested before use (a round trip each time): a dead
+    one is found by the first statement that fails on it. What killed it
+    (a restart) killed its pool mates too, so, as SQLAlchemy's own
+    Connection does on a disconnect, every connection opened before now is
+    replaced at its next checkout.
+    """
+    if not engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
+        return False
+    LOG.warning("the database dropped a connection, replacing the pooled ones: %s", error)
+    engine.pool._invalidate(connection, error)  # invalidates this one, and the older ones at checkout
+    return True
 
 
 def unavailable(error: Exception) -> Unavailable:

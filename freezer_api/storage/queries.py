@@ -22,6 +22,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     exists,
+    func,
     insert,
     or_,
     select,
@@ -68,6 +69,18 @@ class CompiledQuery:
 def fetch_rows(dbapi_connection: Any, dialect: Dialect, query: CompiledQuery, values: dict[str, Any]) -> list[tuple]:
     """Run a read on the driver's connection; its rows."""
     sql, parameters = query.parameters(dialect, values)
+    try:
+        return _fetch(dbapi_connection, sql, parameters)
+    except Exception as error:
+        # A read unit's connection (store.ReadConnection) replaces itself
+        # once when the database had dropped it; the read runs again.
+        reconnect = getattr(dbapi_connection, "reconnect_after", None)
+        if reconnect is None or not reconnect(error):
+            raise
+    return _fetch(dbapi_connection, sql, parameters)
+
+
+def _fetch(dbapi_connection: Any, sql: str, parameters: Any) -> list[tuple]:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(sql, parameters)
@@ -104,6 +117,8 @@ class Queries:
         everywhere = select(*columns).where(id_column == bindparam("doc_id")).order_by(t.c.seq)
         self.find_everywhere = CompiledQuery(everywhere)
         self.find_everywhere_for_update = CompiledQuery(everywhere.with_for_update())
+        # An upper bound of the rows of the table (seq values are distinct and positive): one index probe.
+        self.max_seq = CompiledQuery(select(func.max(t.c.seq)))
         if "is_central" in t.c:
             self.central_ids = CompiledQuery(
                 select(id_column).where(t.c.is_central.is_(True), t.c.project_id != bindparam("project_id"))
@@ -205,7 +220,7 @@ class Queries:
         if shape.before:
             conditions.append(t.c.time_stamp <= bindparam("time_before"))
         if shape.marker:
-            conditions.append(t.c.seq > self._marker_seq())
+            conditions.append(t.c.seq > self._marker_seq(shape.scope))
         attributes = [t.c[name] for name in self.tables.attributes] if shape.attributes else []
         return (
             select(t.c.doc, *attributes)
@@ -216,16 +231,24 @@ class Queries:
             .offset(bindparam("offset"))
         )
 
-    def _marker_seq(self) -> ScalarSelect[Any]:
-        """The position of the marker document in its project (NULL, so no rows, when absent)."""
-        marker = self.tables.table.alias("marker")
-        return (
-            select(marker.c.seq)
-            .where(
-                marker.c.project_id == bindparam("project_id"), marker.c[self.tables.id_column] == bindparam("marker")
-            )
-            .scalar_subquery()
+    def _marker_seq(self, scope: str) -> ScalarSelect[Any]:
+        """The position of the marker document in the listing (NULL, so no rows, when absent).
+
+        In the project; for "project+central" (clients) also among the central
+        clients of other projects, the project's own registration first.
+        """
+        table, id_column = self.tables.table, self.tables.id_column
+        marker = table.alias("marker")
+        in_project = select(marker.c.seq).where(
+            marker.c.project_id == bindparam("project_id"), marker.c[id_column] == bindparam("marker")
         )
+        if scope != "project+central":
+            return in_project.scalar_subquery()
+        central = table.alias("central_marker")
+        among_central = select(func.min(central.c.seq)).where(
+            central.c[id_column] == bindparam("marker"), central.c.is_central.is_(True)
+        )
+        return select(func.coalesce(in_project.scalar_subquery(), among_central.scalar_subquery())).scalar_subquery()
 
     def _has_term(self, alias: FromClause, prefix: str) -> Exists:
         t = self.tables.table

@@ -22,7 +22,15 @@ from sqlalchemy import Engine
 from freezer_api.domain.errors import ConcurrentChange, Unavailable
 from freezer_api.storage.documents import VersionConflict
 from freezer_api.storage.engine import is_sqlite, make_read_engine, sqlite_file
-from freezer_api.storage.failures import Retry, checkout, failure_of, rollback_quietly
+from freezer_api.storage.failures import (
+    Disconnected,
+    Retry,
+    checkout,
+    dropped,
+    failure_of,
+    rollback_quietly,
+    unavailable,
+)
 from freezer_api.storage.sqlite_writes import Checkpointer, GroupCommit, WriteGate
 from freezer_api.storage.units import UnitOfWork
 
@@ -31,6 +39,42 @@ __all__ = ["Store", "UnitOfWork"]
 LOG = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+
+class ReadConnection:
+    """The connection of a read unit (PostgreSQL, MariaDB), replaced once if the database dropped it.
+
+    Reads run in autocommit mode, each statement on its own, so the statement
+    that found the connection dead runs again on a new one
+    (DocumentRepository._rows): a database restart costs no request an error.
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.pooled = checkout(engine)
+        self.replaced = False
+        self._open = True
+
+    def cursor(self) -> Any:
+        return self.pooled.cursor()
+
+    def reconnect_after(self, error: Exception) -> bool:
+        """Whether `error` was the database dropping this connection, now replaced by a new one (once)."""
+        if self.replaced or not isinstance(error, self.engine.dialect.loaded_dbapi.Error):
+            return False
+        if not dropped(error, self.engine, self.pooled):
+            return False
+        self.replaced = True
+        self.pooled.close()
+        self._open = False
+        self.pooled = checkout(self.engine)  # 503 when the database cannot be reached
+        self._open = True
+        return True
+
+    def close(self) -> None:
+        if self._open:
+            self.pooled.close()
+            self._open = False
 
 
 class Store:
@@ -54,19 +98,28 @@ class Store:
     def reading(self) -> Iterator[UnitOfWork]:
         """A read-only unit of work (each statement sees committed data)."""
         engine = self.read_engine
-        connection = self._thread_reader() if self._own_readers else checkout(engine)
+        if self._own_readers:
+            connection = self._thread_reader()
+            reader: Any = connection
+        else:
+            reader = ReadConnection(engine)
+            connection = reader.pooled
         try:
-            yield UnitOfWork(connection, engine.dialect, writable=False)
+            yield UnitOfWork(reader, engine.dialect, writable=False)
         except engine.dialect.loaded_dbapi.Error as error:
+            if not self._own_readers:
+                connection = reader.pooled
             failure = failure_of(error, engine, connection)
             if self._own_readers:
                 self._drop_thread_reader()
+            if isinstance(failure, Disconnected):
+                raise unavailable(error) from error
             if failure is None or isinstance(failure, Retry):
                 raise
             raise failure from error
         finally:
             if not self._own_readers:
-                connection.close()
+                reader.close()
 
     def _thread_reader(self) -> Any:
         connection = getattr(self._thread, "reader", None)
@@ -93,9 +146,15 @@ class Store:
                 self._checkpointer.ensure_running()
             return self._group_commit.run(change)
         attempt = 0
+        reconnected = False
         while True:
             try:
                 return self._transaction(change)
+            except Disconnected as disconnected:
+                # Uncommitted work on a dropped connection was rolled back with it: run it once more.
+                if reconnected:
+                    raise unavailable(disconnected.cause) from None
+                reconnected = True
             except Retry as retry:
                 attempt += 1
                 if attempt > self.max_retries:
@@ -109,10 +168,12 @@ class Store:
     def _transaction(self, change: Callable[[UnitOfWork], T]) -> T:
         engine = self.engine
         connection = checkout(engine)
+        committing = False
         try:
             if is_sqlite(engine):  # in memory: take the write lock at once
                 connection.cursor().execute("BEGIN IMMEDIATE")
             result = change(UnitOfWork(connection, engine.dialect, writable=True))
+            committing = True
             connection.commit()
             return result
         except engine.dialect.loaded_dbapi.Error as error:
@@ -120,6 +181,9 @@ class Store:
             failure = failure_of(error, engine, connection)
             if failure is None:
                 raise
+            if isinstance(failure, Disconnected) and committing:
+                # The commit may or may not have happened: running the change again could apply it twice.
+                raise unavailable(error) from error
             raise failure from error
         except VersionConflict as conflict:
             rollback_quietly(connection)

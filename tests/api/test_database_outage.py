@@ -135,3 +135,24 @@ def test_the_healthcheck_is_503_while_the_database_is_unreachable_and_200_once_i
     finally:
         proxy.restore()
     assert wait_for_healthcheck(server.url, 200, within=within).status_code == 200
+
+
+def test_a_database_restart_between_requests_costs_no_request_an_error(outage):
+    """Pooled connections are not pinged before use: one found dead is replaced and the work runs again."""
+    server, proxy = outage
+    member = as_persona(server, "member_a").with_headers(Connection="close")
+    created = member.post(BACKUPS, backup_metadata(backup_name="before-restart"))
+    assert created.status == 201, created
+    backup_id = created.json()["backup_id"]
+    for round_ in range(3):
+        # Both workers' pools (reads and writes) hold connections...
+        for _ in range(6):
+            assert member.get(f"{BACKUPS}/{backup_id}").status == 200
+            assert member.patch(f"{BACKUPS}/{backup_id}", {"status": "available"}).status == 200
+        assert proxy.connections() > 0
+        # ... which a restart of the database drops between two requests.
+        proxy.restore()
+        for send in requests_needing_the_database(member, backup_id)[:5]:  # all but the delete
+            reply = send()
+            assert reply.status in (200, 201), f"round {round_}: {reply}"
+        assert wait_for_healthcheck(server.url, 200, within=5).status_code == 200

@@ -102,7 +102,7 @@ def test_list_operations_describe_their_search_body_and_paging():
         assert listing["requestBody"]["required"] is False
         names = {p["$ref"].rsplit("/", 1)[1] for p in listing["parameters"]}
         search_parameter = "backup_search" if kind == "backups" else "search"
-        paging = {"limit", "offset", "all_projects"} if kind == "jobs" else {"limit", "offset"}
+        paging = {"limit", "offset", "marker", "all_projects"} if kind == "jobs" else {"limit", "offset", "marker"}
         assert names == {*paging, search_parameter}
         parameter = document["components"]["parameters"][search_parameter]
         assert (parameter["name"], parameter["in"]) == ("search", "query")

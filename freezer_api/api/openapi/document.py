@@ -113,7 +113,10 @@ _QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
     "offset": {"schema": _PAGING_VALUE, "description": "How many matching documents to skip."},
     "marker": {
         "schema": {"type": "string"},
-        "description": "Start the page after the backup with this id (v1); empty: from the start.",
+        "description": "Keyset paging: start the page after the document with this id (400 when the list has "
+        "none), as fast at any depth, where a deep offset costs time in proportion to the rows it skips; "
+        "pass the id of the last document of the previous page. Empty or absent: from the start. An offset "
+        "counts from the marker.",
     },
     "hostname": {
         "schema": {"type": "string", "minLength": 1},

@@ -104,10 +104,13 @@ SCHEMAS: dict[str, dict] = {
     "RestoreJob": RESTORE_JOB,
 }
 
+# v2 lists page by offset, or by marker (keyset: as fast at any depth).
+PAGED = ("limit", "offset", "marker")
+
 OPERATIONS: list[Operation] = [
     home_document("v2"),
     # backups: metadata agents report after each run (docs/resources.md#backups)
-    listing(BACKUPS, search.BACKUP_SEARCH),
+    listing(BACKUPS, search.BACKUP_SEARCH, query=PAGED),
     creation(
         BACKUPS,
         backups.CREATE,
@@ -169,7 +172,12 @@ OPERATIONS: list[Operation] = [
         "or its stored values are unusable. 422: the client cannot restore that mode or storage.",
     ),
     # clients: registered schedulers (docs/resources.md#clients)
-    listing(CLIENTS, search.SEARCH, description="Lists the project's clients and every project's central clients."),
+    listing(
+        CLIENTS,
+        search.SEARCH,
+        query=PAGED,
+        description="Lists the project's clients and every project's central clients; a marker may name either.",
+    ),
     creation(
         CLIENTS,
         clients.REGISTER,
@@ -184,8 +192,11 @@ OPERATIONS: list[Operation] = [
     listing(
         JOBS,
         search.SEARCH,
-        query=("limit", "offset", "all_projects"),
-        description="`all_projects=true` lists every project's jobs and needs jobs:get_all_projects (403 otherwise).",
+        query=(*PAGED, "all_projects"),
+        description=(
+            "`all_projects=true` lists every project's jobs and needs jobs:get_all_projects (403 otherwise); "
+            "a marker pages one project's jobs only (400 with all_projects=true)."
+        ),
     ),
     creation(
         JOBS,
@@ -219,14 +230,14 @@ OPERATIONS: list[Operation] = [
         ),
     ),
     # actions (docs/resources.md#actions)
-    listing(ACTIONS, search.SEARCH),
+    listing(ACTIONS, search.SEARCH, query=PAGED),
     creation(ACTIONS, actions.CREATE, errors=(409,), description="409: the body's action_id exists in this project."),
     showing(ACTIONS),
     *replacing(ACTIONS, actions.CREATE),
     patching(ACTIONS, actions.PATCH, description="Merges `freezer_action` key by key; other fields given replace."),
     deleting(ACTIONS),
     # sessions (docs/sessions.md)
-    listing(SESSIONS, search.SEARCH),
+    listing(SESSIONS, search.SEARCH, query=PAGED),
     creation(SESSIONS, sessions.CREATE, description="The server chooses the session_id; status starts `active`."),
     showing(SESSIONS),
     *replacing(SESSIONS, sessions.REPLACE),

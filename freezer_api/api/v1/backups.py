@@ -16,7 +16,7 @@ class BackupsCollection(V1Resource):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         ctx = self.authorize_own_project(req, "backups:get_all")
         limit, offset = self.paging(req)
-        marker = req.get_param("marker") or None
+        marker = self.marker(req)
         page = self.backups.list(ctx.project_id, self.search_body(req), limit=limit, offset=offset, marker=marker)
         send_json(resp, {"backups": page})
 

@@ -31,7 +31,8 @@ class Listing(DocumentResource):
     def on_get(self, req: falcon.Request, resp: falcon.Response, project_id: str) -> None:
         self.authorize(req, self.rule("get_all"), project_id)
         limit, offset = self.paging(req)
-        send_list(resp, self.kind, self.service.list(project_id, self.search_body(req), limit=limit, offset=offset))
+        page = self.service.list(project_id, self.search_body(req), limit=limit, offset=offset, marker=self.marker(req))
+        send_list(resp, self.kind, page)
 
 
 class Creation(DocumentResource):

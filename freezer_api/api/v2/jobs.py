@@ -27,7 +27,12 @@ class JobsCollection(Creation):
             self.authorize(req, self.rule("get_all_projects"), project_id)
         limit, offset = self.paging(req)
         jobs = self.service.list(
-            project_id, self.search_body(req), limit=limit, offset=offset, all_projects=all_projects
+            project_id,
+            self.search_body(req),
+            limit=limit,
+            offset=offset,
+            marker=self.marker(req),
+            all_projects=all_projects,
         )
         if not all_projects:
             jobs = self.service.hide_foreign_pids(ctx.project_id, jobs)

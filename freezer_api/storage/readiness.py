@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from freezer_api.storage import schema
 
@@ -21,7 +22,26 @@ def database_check(engine: Engine) -> Callable[[], str]:
             connection.exec_driver_sql("SELECT 1")
         return "reachable"
 
-    return check
+    return once_more_if_dropped(check)
+
+
+def once_more_if_dropped(check: Callable[[], str]) -> Callable[[], str]:
+    """`check`, run a second time when the database had dropped its pooled connection.
+
+    Pooled connections are not tested before use; SQLAlchemy replaces the
+    pool's old connections when one turns out dead, so the second run
+    tells whether the database is really unreachable.
+    """
+
+    def again() -> str:
+        try:
+            return check()
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        return check()
+
+    return again
 
 
 def schema_check(engine: Engine) -> Callable[[], str]:
@@ -46,4 +66,4 @@ def schema_check(engine: Engine) -> Callable[[], str]:
             return f"at {current}, newer than this release's {head} (a rolling upgrade)"
         return f"at {head}"
 
-    return check
+    return once_more_if_dropped(check)
