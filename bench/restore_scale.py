@@ -98,6 +98,7 @@ def load(engine, count: int) -> float:
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
+        cursor.execute("SET statement_timeout = 0")  # one COPY of every row: longer than [database] allows
         with cursor.copy(f"COPY backups ({', '.join(BACKUP_COLUMNS)}) FROM STDIN") as copy:
             for done, row in enumerate(rows(count), 1):
                 copy.write_row(row)
@@ -115,6 +116,7 @@ def load(engine, count: int) -> float:
     finally:
         raw.close()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("SET statement_timeout = 0")
         conn.exec_driver_sql("VACUUM ANALYZE backups")
         conn.exec_driver_sql("VACUUM ANALYZE backup_sets")
     return time.monotonic() - started

@@ -159,7 +159,18 @@ def test_several_containers_need_one_named(api, project, three):
 
 
 @pytest.mark.parametrize(
-    "params", [{"hostname": ""}, {"backup_name": ""}, {"at": "yesterday"}, {"at": "-1"}, {"at": "1e5"}]
+    "params",
+    [
+        {"hostname": ""},
+        {"backup_name": ""},
+        {"at": "yesterday"},
+        {"at": "-1"},
+        {"at": "1e5"},
+        {"at": "\u00b2"},
+        {"at": "\uff11"},
+        {"hostname": "a\x00b"},
+        {"container": "c\x00"},
+    ],
 )
 def test_bad_restore_plan_parameters_are_400(api, project, three, params):
     assert_error(restore_plan(api, project, **params), 400)
