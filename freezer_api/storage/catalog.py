@@ -175,13 +175,12 @@ class BackupCatalog:
         query = _STATEMENTS.get(("sets", len(digests)), lambda: _entries_of_sets(len(digests)))
         values: dict[str, Any] = {"project_id": project_id}
         values.update((f"d{index}", digest) for index, digest in enumerate(digests))
-        wanted: dict[SetKey, list[CatalogEntry]] = {key: [] for key in keys}
+        wanted: dict[tuple, list[CatalogEntry]] = {(k.container, k.hostname, k.backup_name): [] for k in keys}
         for row in self._rows(query, values):
-            entry = _entry(row)
-            found = wanted.get(SetKey(entry.container, entry.hostname, entry.backup_name))
+            found = wanted.get(row[1:4])  # (container, hostname, backup_name)
             if found is not None:
-                found.append(entry)
-        return wanted
+                found.append(_entry(row))
+        return {key: wanted[(key.container, key.hostname, key.backup_name)] for key in keys}
 
     def newest_level_zeros(
         self, project_id: str, hostname: str, backup_name: str, container: str | None, at: int
