@@ -53,7 +53,7 @@ def _match(search_body: Any) -> dict[str, str]:
     body = require_object(search_body, "search")
     validate(schemas.SET_SEARCH, body)
     match: dict[str, str] = {}
-    for entry in body.get("match", []):
+    for entry in body.get("match") or []:
         for name, value in entry.items():
             if match.setdefault(name, value) != value:
                 return {"": ""}  # two different values of one name: nothing matches
