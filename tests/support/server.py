@@ -151,7 +151,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen) -> None:
         try:
             if requests.get(url + "/healthcheck", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or a first request slower than the poll (a busy machine)
         time.sleep(0.05)
     raise RuntimeError(f"freezer-api did not become ready in {READY_TIMEOUT}s")
