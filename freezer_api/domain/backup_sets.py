@@ -53,7 +53,7 @@ def _match(search_body: Any) -> dict[str, str]:
     body = require_object(search_body, "search")
     validate(schemas.SET_SEARCH, body)
     match: dict[str, str] = {}
-    for entry in body.get("match", []):
+    for entry in body.get("match") or []:
         for name, value in entry.items():
             if match.setdefault(name, value) != value:
                 return {"": ""}  # two different values of one name: nothing matches
@@ -64,7 +64,7 @@ def _at(value: Any) -> int:
     if value is None:
         return now()
     text = str(value).strip()
-    if not text.isdigit() or int(text) > MAX_SAFE_INTEGER:
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_SAFE_INTEGER:
         raise BadRequest(f"'at' must be a time_stamp: a non-negative integer of seconds, not {text[:40]!r}.")
     return int(text)
 
@@ -89,6 +89,11 @@ class BackupSets:
         self, project_id: str, *, hostname: Any, backup_name: Any, container: Any = None, at: Any = None
     ) -> dict[str, Any]:
         """What to restore for (hostname, backup_name) at time `at` (default: now)."""
+        for name, value in (("hostname", hostname), ("backup_name", backup_name), ("container", container)):
+            if isinstance(value, str) and "\x00" in value:
+                raise BadRequest(f"'{name}' may not hold the NUL character.")
+            if value is not None and not isinstance(value, str):
+                raise BadRequest(f"'{name}' must be given once.")
         for name, value in (("hostname", hostname), ("backup_name", backup_name)):
             if not isinstance(value, str) or not value:
                 raise BadRequest(f"'{name}' is required: the backup set to plan a restore from.")

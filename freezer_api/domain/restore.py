@@ -110,6 +110,12 @@ def host_digest(hostname: str, backup_name: str) -> str:
     return hashlib.sha256(f"{len(hostname)}:{hostname}/{backup_name}".encode()).hexdigest()
 
 
+def set_digest(key: SetKey) -> str:
+    """The unique key of a backup set: fixed length, whatever the names' length."""
+    text = f"{len(key.container)}:{len(key.hostname)}:{key.container}/{key.hostname}/{key.backup_name}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def catalog_fields(doc: dict[str, Any]) -> dict[str, Any]:
     """What the catalog keeps beside a backup document so sets and plans are indexed reads.
 

@@ -1,10 +1,11 @@
-"""Backup sets and chain entries, read from the catalog columns of the backups table (docs/restore.md).
+"""Backup sets and chain entries: the backup_sets table and the catalog columns of backups (docs/restore.md).
 
 The columns are derived from each backup document when it is written
-(freezer_api.domain.restore.catalog_fields); these reads never decode a
-document. host_set, a digest of hostname and backup_name, leads the index
-every read here goes through; the names themselves are compared too, so a
-digest collision cannot mix sets.
+(freezer_api.domain.restore.catalog_fields), and BackupRepository keeps one
+backup_sets row per set that has backups, in the same transaction; these
+reads never decode a document. host_set, a digest of hostname and
+backup_name, leads the index the chain reads go through; the names
+themselves are compared too, so a digest collision cannot mix sets.
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, literal_column, or_, select
+import orjson
+from sqlalchemy import Select, and_, bindparam, case, delete, func, insert, literal_column, or_, select
 from sqlalchemy.engine import Dialect
 
-from freezer_api.domain.restore import CatalogEntry, SetKey, host_digest
+from freezer_api.domain.ports import NewDocument, Prepared, StoredDocument
+from freezer_api.domain.restore import CatalogEntry, SetKey, host_digest, set_digest, set_key
+from freezer_api.storage.documents import DocumentRepository
 from freezer_api.storage.queries import CompiledQuery, fetch_rows
-from freezer_api.storage.tables import BACKUPS
+from freezer_api.storage.tables import BACKUP_SETS, BACKUPS
 
 _t = BACKUPS.table
+_s = BACKUP_SETS
 _ENTRY_COLUMNS = (
     _t.c.backup_id,
     _t.c.container,
@@ -58,19 +63,42 @@ _STATEMENTS = _Statements()
 
 
 def _set_page(matched: tuple[str, ...], by_digest: bool) -> Select:
-    conditions = [_t.c.project_id == bindparam("project_id"), _t.c.host_set.is_not(None)]
+    conditions = [_s.c.project_id == bindparam("project_id")]
     if by_digest:
-        conditions.append(_t.c.host_set == bindparam("host_set"))
-    conditions.extend(_t.c[name] == bindparam(f"match_{name}") for name in matched)
-    first = func.min(_t.c.seq)
+        conditions.append(_s.c.host_set == bindparam("host_set"))
+    conditions.extend(_s.c[name] == bindparam(f"match_{name}") for name in matched)
     return (
-        select(_t.c.container, _t.c.hostname, _t.c.backup_name)
+        select(_s.c.container, _s.c.hostname, _s.c.backup_name)
         .where(*conditions)
-        .group_by(_t.c.host_set, _t.c.container, _t.c.hostname, _t.c.backup_name)
-        .order_by(first, _t.c.host_set)
+        .order_by(_s.c.seq)
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )
+
+
+_SET_EXISTS = CompiledQuery(
+    select(_s.c.seq)
+    .where(_s.c.project_id == bindparam("project_id"), _s.c.set_key == bindparam("set_key"))
+    .with_for_update()
+)
+_ADD_SET = CompiledQuery(
+    insert(_s).values({name: bindparam(f"v_{name}") for name in ("project_id", "set_key", "host_set", *MATCHABLE)})
+)
+_DROP_SET = CompiledQuery(
+    delete(_s).where(_s.c.project_id == bindparam("project_id"), _s.c.set_key == bindparam("set_key"))
+)
+_SET_HAS_BACKUPS = CompiledQuery(
+    select(_t.c.seq)
+    .where(
+        _t.c.project_id == bindparam("project_id"),
+        _t.c.host_set == bindparam("host_set"),
+        _t.c.container == bindparam("container"),
+        _t.c.hostname == bindparam("hostname"),
+        _t.c.backup_name == bindparam("backup_name"),
+    )
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
 
 
 def _entries_of_sets(count: int) -> Select:
@@ -147,13 +175,12 @@ class BackupCatalog:
         query = _STATEMENTS.get(("sets", len(digests)), lambda: _entries_of_sets(len(digests)))
         values: dict[str, Any] = {"project_id": project_id}
         values.update((f"d{index}", digest) for index, digest in enumerate(digests))
-        wanted: dict[SetKey, list[CatalogEntry]] = {key: [] for key in keys}
+        wanted: dict[tuple, list[CatalogEntry]] = {(k.container, k.hostname, k.backup_name): [] for k in keys}
         for row in self._rows(query, values):
-            entry = _entry(row)
-            found = wanted.get(SetKey(entry.container, entry.hostname, entry.backup_name))
+            found = wanted.get(row[1:4])  # (container, hostname, backup_name)
             if found is not None:
-                found.append(entry)
-        return wanted
+                found.append(_entry(row))
+        return {key: wanted[(key.container, key.hostname, key.backup_name)] for key in keys}
 
     def newest_level_zeros(
         self, project_id: str, hostname: str, backup_name: str, container: str | None, at: int
@@ -182,3 +209,71 @@ class BackupCatalog:
         if container is not None:
             values["container"] = container
         return values
+
+
+class BackupRepository(DocumentRepository):
+    """The backups, keeping the backup_sets row of every set that has backups in the same transaction.
+
+    A set's row is locked (FOR UPDATE) before its backups are counted, so a
+    concurrent write of a backup of the set waits for the removal and then
+    adds the row again.
+    """
+
+    def insert_many(
+        self,
+        project_id: str,
+        user_id: str,
+        docs: Sequence[tuple[str, NewDocument]],
+        attributes: Sequence[dict | None] | None = None,
+    ) -> list[StoredDocument]:
+        stored = super().insert_many(project_id, user_id, docs, attributes)
+        keys = {set_key(doc.doc if isinstance(doc, Prepared) else doc) for _, doc in docs}
+        for key in sorted((key for key in keys if key is not None), key=set_digest):
+            self._keep_set(project_id, key)
+        return stored
+
+    def replace(self, stored: StoredDocument, doc: dict) -> int:
+        before = set_key(orjson.loads(stored.raw))
+        version = super().replace(stored, doc)
+        after = set_key(doc)
+        if after != before:
+            if after is not None:
+                self._keep_set(stored.project_id, after)
+            if before is not None:
+                self._drop_set_if_empty(stored.project_id, before)
+        return version
+
+    def delete(self, stored: StoredDocument) -> None:
+        key = set_key(orjson.loads(stored.raw))
+        super().delete(stored)
+        if key is not None:
+            self._drop_set_if_empty(stored.project_id, key)
+
+    def _keep_set(self, project_id: str, key: SetKey) -> None:
+        digest = set_digest(key)
+        if self._rows(_SET_EXISTS, {"project_id": project_id, "set_key": digest}):
+            return
+        values = {
+            "v_project_id": project_id,
+            "v_set_key": digest,
+            "v_host_set": host_digest(key.hostname, key.backup_name),
+            "v_container": key.container,
+            "v_hostname": key.hostname,
+            "v_backup_name": key.backup_name,
+        }
+        self._execute(_ADD_SET, values)
+
+    def _drop_set_if_empty(self, project_id: str, key: SetKey) -> None:
+        digest = set_digest(key)
+        if not self._rows(_SET_EXISTS, {"project_id": project_id, "set_key": digest}):
+            return
+        names = {"container": key.container, "hostname": key.hostname, "backup_name": key.backup_name}
+        values = {
+            "project_id": project_id,
+            "host_set": host_digest(key.hostname, key.backup_name),
+            **names,
+            "limit": 1,
+            "offset": 0,
+        }
+        if not self._rows(_SET_HAS_BACKUPS, values):
+            self._execute(_DROP_SET, {"project_id": project_id, "set_key": digest})

@@ -208,6 +208,26 @@ BACKUPS = _document_tables(
     derived_together=(CATALOG_COLUMNS, catalog_fields),
 )
 
+# One row per backup set (container, hostname, backup_name) a project has
+# backups in, added and removed with its backups (storage/catalog.py), so a
+# page of sets is an indexed read whatever the number of backups. `set_key`
+# and `host_set` are digests (freezer_api.domain.restore): unique and indexed
+# keys of names of any length.
+BACKUP_SETS = Table(
+    "backup_sets",
+    metadata,
+    Column("seq", Seq, primary_key=True, autoincrement=True),
+    Column("project_id", Key, nullable=False),
+    Column("set_key", String(64), nullable=False),
+    Column("host_set", String(64), nullable=False),
+    Column("container", SetName, nullable=False),
+    Column("hostname", SetName, nullable=False),
+    Column("backup_name", SetName, nullable=False),
+    UniqueConstraint("project_id", "set_key"),
+    Index("ix_backup_sets_project_seq", "project_id", "seq"),
+    Index("ix_backup_sets_project_host_set", "project_id", "host_set"),
+)
+
 CLIENTS = _document_tables(
     "clients",
     "client_id",

@@ -7,7 +7,7 @@ from typing import Any, overload
 from sqlalchemy.engine import Dialect
 
 from freezer_api.storage import tables
-from freezer_api.storage.catalog import BackupCatalog
+from freezer_api.storage.catalog import BackupCatalog, BackupRepository
 from freezer_api.storage.documents import DocumentRepository
 
 
@@ -18,9 +18,10 @@ class _Repository:
     first use before Python 3.12; a unit is made per request.)
     """
 
-    def __init__(self, kind: tables.DocumentTables):
+    def __init__(self, kind: tables.DocumentTables, repository: type[DocumentRepository] = DocumentRepository):
         self.kind = kind
         self.name = kind.kind
+        self.repository = repository
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -32,7 +33,7 @@ class _Repository:
     def __get__(self, uow: UnitOfWork | None, owner: type | None = None) -> DocumentRepository | _Repository:
         if uow is None:
             return self
-        repository = DocumentRepository(uow.dbapi_connection, uow.dialect, self.kind, writable=uow.writable)
+        repository = self.repository(uow.dbapi_connection, uow.dialect, self.kind, writable=uow.writable)
         uow.__dict__[self.name] = repository
         return repository
 
@@ -44,7 +45,7 @@ class UnitOfWork:
     only read, and a write attempted there is a bug (ReadOnly).
     """
 
-    backups = _Repository(tables.BACKUPS)
+    backups = _Repository(tables.BACKUPS, BackupRepository)
     clients = _Repository(tables.CLIENTS)
     jobs = _Repository(tables.JOBS)
     actions = _Repository(tables.ACTIONS)

@@ -159,7 +159,18 @@ def test_several_containers_need_one_named(api, project, three):
 
 
 @pytest.mark.parametrize(
-    "params", [{"hostname": ""}, {"backup_name": ""}, {"at": "yesterday"}, {"at": "-1"}, {"at": "1e5"}]
+    "params",
+    [
+        {"hostname": ""},
+        {"backup_name": ""},
+        {"at": "yesterday"},
+        {"at": "-1"},
+        {"at": "1e5"},
+        {"at": "\u00b2"},
+        {"at": "\uff11"},
+        {"hostname": "a\x00b"},
+        {"container": "c\x00"},
+    ],
 )
 def test_bad_restore_plan_parameters_are_400(api, project, three, params):
     assert_error(restore_plan(api, project, **params), 400)
@@ -267,3 +278,18 @@ def test_a_backup_whose_chain_is_broken_or_unusable_is_409(api, project, three, 
     assert_error(api.post(f"/v2/{project}/backups/{failed}/restore", body), 409, "status is 'error'")
     store_older_backups(project, {"text": backup_metadata(hostname=HOST, backup_name=NAME, time_stamp="soon")})
     assert_error(api.post(f"/v2/{project}/backups/text/restore", body), 409, "time_stamp 'soon'")
+
+
+def test_a_set_goes_with_its_last_backup_and_follows_a_changed_name(api, project):
+    first, second = record(api, project, 1000, 0), record(api, project, 2000, 1)
+    moved = record(api, project, 3000, 0, backup_name="var")
+    assert [s["backup_name"] for s in sets(api, project)] == [NAME, "var"]
+    assert api.delete(f"/v2/{project}/backups/{first}").status == 204
+    assert [(s["backup_name"], s["backups"], s["complete"]) for s in sets(api, project)] == [
+        (NAME, 1, False),
+        ("var", 1, True),
+    ]
+    assert api.patch(f"/v2/{project}/backups/{moved}", {"backup_metadata": {"backup_name": "srv"}}).status == 200
+    assert [s["backup_name"] for s in sets(api, project)] == [NAME, "srv"]
+    assert api.delete(f"/v2/{project}/backups/{second}").status == 204
+    assert [s["backup_name"] for s in sets(api, project)] == ["srv"]

@@ -7,12 +7,12 @@ _MAYBE_STAMP = {"anyOf": [_STAMP, {"type": "null"}]}
 _TEXT = {"type": "string"}
 _MAYBE_TEXT = {"type": ["string", "null"]}
 
-# null, like an absent body, means no filter (as on every list).
+# null, like an absent body (or match), means every set.
 SET_SEARCH: Schema = {
     "type": ["object", "null"],
     "properties": {
         "match": {
-            "type": "array",
+            "type": ["array", "null"],
             "description": "exact names the sets must have",
             "items": {
                 "type": "object",
