@@ -2,9 +2,18 @@
 
 from oslo_config import cfg
 
-from freezer_api.conf import api, centralized_scheduler, database, default, healthcheck, metrics, token_auth
+from freezer_api.conf import (
+    api,
+    centralized_scheduler,
+    database,
+    default,
+    events,
+    healthcheck,
+    metrics,
+    token_auth,
+)
 
-_MODULES = (default, api, database, token_auth, centralized_scheduler, healthcheck, metrics)
+_MODULES = (default, api, database, token_auth, centralized_scheduler, healthcheck, metrics, events)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -15,7 +15,9 @@ from typing import Any, Protocol, TypeVar
 
 import orjson
 
+from freezer_api.domain.events import EventOutbox
 from freezer_api.domain.search import SearchQuery, Term, document_terms, document_text
+from freezer_api.domain.webhooks import WebhookRepository
 
 T = TypeVar("T")
 
@@ -127,6 +129,12 @@ class UnitOfWork(Protocol):
     def actions(self) -> DocumentRepository: ...
     @property
     def sessions(self) -> DocumentRepository: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
+    @property
+    def events(self) -> EventOutbox:
+        """Where the unit records the events of its changes (domain/events.py)."""
+        ...
 
 
 class Store(Protocol):

@@ -11,6 +11,7 @@ from freezer_api.domain.jobs import Jobs
 from freezer_api.domain.ports import Store
 from freezer_api.domain.sessions import Sessions
 from freezer_api.domain.trusts import TrustBroker
+from freezer_api.domain.webhooks import Webhooks, WebhookTargets
 
 
 @dataclass(frozen=True)
@@ -20,13 +21,17 @@ class Services:
     jobs: Jobs
     actions: Actions
     sessions: Sessions
+    webhooks: Webhooks
 
     @classmethod
-    def over(cls, store: Store, *, trusts: TrustBroker | None = None) -> Services:
+    def over(
+        cls, store: Store, *, targets: WebhookTargets | None = None, trusts: TrustBroker | None = None
+    ) -> Services:
         return cls(
             backups=Backups(store),
             clients=Clients(store),
             jobs=Jobs(store, trusts),
             actions=Actions(store),
             sessions=Sessions(store),
+            webhooks=Webhooks(store, targets),
         )
