@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import configparser
 import logging
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oslo_config import cfg
@@ -38,6 +40,24 @@ def webhook_channel(conf: cfg.ConfigOpts) -> WebhookChannel:
     )
 
 
+def notifications_configured(conf: cfg.ConfigOpts) -> bool:
+    """Whether the configuration files choose a notification driver other than noop (the default).
+
+    Read from the files themselves: oslo.messaging registers its options only
+    once imported, which takes most of a second and is not needed for noop.
+    """
+    parser = configparser.RawConfigParser(strict=False, interpolation=None)
+    parser.read([*(conf.config_file or []), *_directory_files(conf.config_dir)])
+    drivers = parser.get("oslo_messaging_notifications", "driver", fallback="")
+    return any(driver.strip() not in ("", "noop") for driver in drivers.replace("\n", ",").split(","))
+
+
+def _directory_files(directory: str | None) -> list[str]:
+    if not directory:
+        return []
+    return sorted(str(path) for path in Path(directory).glob("*.conf"))
+
+
 class Dispatcher:
     """Every dispatch_interval: notifications, then webhooks (fan-out and sending), each under its lease."""
 
@@ -63,12 +83,13 @@ class Dispatcher:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        from freezer_api.events.notifications import NotificationChannel
+        if notifications_configured(self.conf):
+            from freezer_api.events.notifications import NotificationChannel
 
-        try:
-            self.notifications = NotificationChannel(self.conf)
-        except Exception:
-            LOG.exception("notifications are off: [oslo_messaging_notifications] cannot be used")
+            try:
+                self.notifications = NotificationChannel(self.conf)
+            except Exception:
+                LOG.exception("notifications are off: [oslo_messaging_notifications] cannot be used")
         while not self._stop.is_set():
             try:
                 self.run_once()

@@ -151,7 +151,9 @@ def wait_until_healthy(url: str, process: subprocess.Popen) -> None:
         try:
             if requests.get(url + "/healthcheck", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # uWSGI and gunicorn build the app on the first request, which on a loaded machine can
+            # take longer than one poll: poll again.
             pass
         time.sleep(0.05)
     raise RuntimeError(f"freezer-api did not become ready in {READY_TIMEOUT}s")
