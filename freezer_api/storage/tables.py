@@ -153,13 +153,29 @@ def backup_time_stamp(doc: dict) -> int | None:
     return _integer(stamp)
 
 
+def _text_of(value: Any, length: int) -> str | None:
+    return value[:length] if isinstance(value, str) else None
+
+
+def backup_set_columns() -> dict[str, Callable[[dict], Any]]:
+    """The backup set a backup belongs to, and its status: what /metrics groups by (storage/protection.py)."""
+    return {
+        "hostname": lambda doc: _text_of((doc.get("backup_metadata") or {}).get("hostname"), 255),
+        "backup_name": lambda doc: _text_of((doc.get("backup_metadata") or {}).get("backup_name"), 255),
+        "status": lambda doc: _text_of(doc.get("status"), 32),
+    }
+
+
 BACKUPS = _document_tables(
     "backups",
     "backup_id",
     Column("time_stamp", BigInteger, nullable=True),
     Column("user_name", String(255), nullable=True),
+    Column("hostname", Key, nullable=True),
+    Column("backup_name", Key, nullable=True),
+    Column("status", String(32), nullable=True),
     Index("ix_backups_project_time", "project_id", "time_stamp"),
-    derived={"time_stamp": backup_time_stamp},
+    derived={"time_stamp": backup_time_stamp, **backup_set_columns()},
     attributes=("user_name",),
 )
 

@@ -1,4 +1,7 @@
-"""The event outbox, the channels' read positions, webhooks and their deliveries.
+"""The event outbox, the channels' read positions, webhooks and their deliveries; backup set columns.
+
+Backups get the columns /metrics groups by (hostname, backup_name, status),
+filled from each stored document.
 
 Revision ID: 0006_events_outbox
 Revises: 0003
@@ -7,6 +10,7 @@ Create Date: 2026-12-04
 
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,7 +24,58 @@ depends_on = None
 _TABLE: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
 
 
+_BATCH = 1000
+
+
+def _text(value: Any, length: int) -> str | None:
+    return value[:length] if isinstance(value, str) else None
+
+
+# As tables.backup_set_columns computes them at this revision.
+_COLUMNS = {
+    "hostname": lambda doc: _text((doc.get("backup_metadata") or {}).get("hostname"), 255),
+    "backup_name": lambda doc: _text((doc.get("backup_metadata") or {}).get("backup_name"), 255),
+    "status": lambda doc: _text(doc.get("status"), 32),
+}
+
+
+def _add_backup_set_columns() -> None:
+    with op.batch_alter_table("backups") as batch:
+        batch.add_column(sa.Column("hostname", Key, nullable=True))
+        batch.add_column(sa.Column("backup_name", Key, nullable=True))
+        batch.add_column(sa.Column("status", sa.String(32), nullable=True))
+    backups = sa.table(
+        "backups",
+        sa.column("seq", Seq),
+        sa.column("doc", DocumentText),
+        sa.column("hostname", Key),
+        sa.column("backup_name", Key),
+        sa.column("status", sa.String(32)),
+    )
+    columns = _COLUMNS
+    connection = op.get_bind()
+    update = (
+        sa.update(backups)
+        .where(backups.c.seq == sa.bindparam("b_seq"))
+        .values({name: sa.bindparam(f"b_{name}") for name in columns})
+    )
+    after = 0
+    while True:
+        rows = connection.execute(
+            sa.select(backups.c.seq, backups.c.doc).where(backups.c.seq > after).order_by(backups.c.seq).limit(_BATCH)
+        ).all()
+        if not rows:
+            return
+        values = []
+        for seq, raw in rows:
+            doc = orjson.loads(raw)
+            values.append({"b_seq": seq, **{f"b_{name}": compute(doc) for name, compute in columns.items()}})
+        connection.execute(update, values)
+        after = rows[-1][0]
+
+
 def upgrade() -> None:
+    _add_backup_set_columns()
     op.create_table(
         "events",
         sa.Column("seq", Seq, primary_key=True, autoincrement=True),
@@ -73,6 +128,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("backups") as batch:
+        batch.drop_column("status")
+        batch.drop_column("backup_name")
+        batch.drop_column("hostname")
     op.drop_table("webhook_deliveries")
     op.drop_table("webhooks")
     op.drop_table("event_consumers")
