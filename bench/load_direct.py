@@ -39,6 +39,13 @@ class _InsertCollector:
     def backups(self) -> _InsertCollector:
         return self
 
+    @property
+    def events(self) -> _InsertCollector:
+        return self
+
+    def add(self, event: object) -> None:
+        """A preloaded backup's event is dropped: there is nobody to tell."""
+
     def get(self, project_id: str, doc_id: str, **_) -> None:
         return None  # fresh random ids: nothing to find
 

@@ -16,6 +16,7 @@ from freezer_api.api.versions import VersionsResource
 from freezer_api.auth import WSGIApp, make_authenticator, wrap_wsgi
 from freezer_api.auth.trusts import make_trust_broker
 from freezer_api.domain.services import Services
+from freezer_api.events.dispatcher import webhook_targets
 from freezer_api.metrics import endpoint as metrics_endpoint
 from freezer_api.metrics.http import HttpSeries
 from freezer_api.policies.enforcer import Authorizer
@@ -56,7 +57,7 @@ def create_store(conf: cfg.ConfigOpts, *, migrate_sqlite: bool = True) -> Store:
 def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> WSGIApp:
     """The WSGI application: the Falcon app, behind keystonemiddleware when auth_strategy = keystone."""
     store = store or create_store(conf)
-    services = Services.over(store, trusts=make_trust_broker(conf))
+    services = Services.over(store, targets=webhook_targets(conf), trusts=make_trust_broker(conf))
     authorizer = Authorizer(conf)
     authenticator = make_authenticator(conf)
     edge = Edge(

@@ -38,12 +38,16 @@ def load_conf(argv: list[str] | None = None, *, cli: bool = False) -> cfg.Config
 
 
 def build_application():
-    """The WSGI application, built from the configuration."""
-    from freezer_api.app import create_app
+    """The WSGI application, built from the configuration, and this process's event dispatcher."""
+    from freezer_api.app import create_app, create_store
+    from freezer_api.events.dispatcher import Dispatcher
 
     conf = load_conf()
     logs.setup(conf.log_level, conf.log_format)
-    return create_app(conf)
+    store = create_store(conf)
+    app = create_app(conf, store=store)
+    Dispatcher(conf, store).start()
+    return app
 
 
 def build_worker_application():

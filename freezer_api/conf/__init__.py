@@ -2,9 +2,19 @@
 
 from oslo_config import cfg
 
-from freezer_api.conf import api, centralized_scheduler, database, default, healthcheck, metrics, token_auth, ui
+from freezer_api.conf import (
+    api,
+    centralized_scheduler,
+    database,
+    default,
+    events,
+    healthcheck,
+    metrics,
+    token_auth,
+    ui,
+)
 
-_MODULES = (default, api, database, token_auth, centralized_scheduler, healthcheck, metrics, ui)
+_MODULES = (default, api, database, token_auth, centralized_scheduler, healthcheck, metrics, events, ui)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from freezer_api.context import RequestContext
+from freezer_api.domain import events
 from freezer_api.domain.documents import DocumentService, require_storable_marker, server_owned, unknown_marker
 from freezer_api.domain.errors import Conflict
 from freezer_api.domain.ids import is_storable_key, new_id
@@ -53,6 +54,7 @@ class Backups(DocumentService):
             if uow.backups.get(project_id, backup_id) is not None:
                 raise Conflict(f"A backup with id {backup_id!r} already exists in project {project_id!r}.")
             uow.backups.insert(project_id, backup_id, ctx.user_id, doc, {"user_name": ctx.user_name})
+            events.record(uow, events.backup_created(ctx, project_id, doc.doc))
 
         self.store.atomic(change)
         return backup_id

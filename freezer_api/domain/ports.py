@@ -15,8 +15,10 @@ from typing import Any, Protocol, TypeVar
 
 import orjson
 
+from freezer_api.domain.events import EventOutbox
 from freezer_api.domain.restore import CatalogEntry, SetKey
 from freezer_api.domain.search import SearchQuery, Term, document_terms, document_text
+from freezer_api.domain.webhooks import WebhookRepository
 
 T = TypeVar("T")
 
@@ -153,6 +155,12 @@ class UnitOfWork(Protocol):
     def actions(self) -> DocumentRepository: ...
     @property
     def sessions(self) -> DocumentRepository: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
+    @property
+    def events(self) -> EventOutbox:
+        """Where the unit records the events of its changes (domain/events.py)."""
+        ...
 
 
 class Store(Protocol):

@@ -12,6 +12,7 @@ from freezer_api.domain.jobs import Jobs
 from freezer_api.domain.ports import Store
 from freezer_api.domain.sessions import Sessions
 from freezer_api.domain.trusts import TrustBroker
+from freezer_api.domain.webhooks import Webhooks, WebhookTargets
 
 
 @dataclass(frozen=True)
@@ -22,9 +23,12 @@ class Services:
     actions: Actions
     sessions: Sessions
     backup_sets: BackupSets
+    webhooks: Webhooks
 
     @classmethod
-    def over(cls, store: Store, *, trusts: TrustBroker | None = None) -> Services:
+    def over(
+        cls, store: Store, *, targets: WebhookTargets | None = None, trusts: TrustBroker | None = None
+    ) -> Services:
         jobs = Jobs(store, trusts)
         return cls(
             backups=Backups(store),
@@ -33,4 +37,5 @@ class Services:
             actions=Actions(store),
             sessions=Sessions(store),
             backup_sets=BackupSets(store, jobs),
+            webhooks=Webhooks(store, targets),
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from freezer_api.context import RequestContext
+from freezer_api.domain import events
 from freezer_api.domain.clock import now
 from freezer_api.domain.documents import DocumentService, patched, server_owned
 from freezer_api.domain.errors import BadRequest, UnknownAction, not_found
@@ -99,8 +100,13 @@ class Sessions(DocumentService):
 
         return self.store.atomic(change)
 
-    def action(self, project_id: str, session_id: str, body: Any) -> ActionOutcome:
-        """POST /sessions/{id}/action: `start` or `end` a run (docs/sessions.md#state-machine), atomically."""
+    def action(
+        self, project_id: str, session_id: str, body: Any, *, ctx: RequestContext | None = None
+    ) -> ActionOutcome:
+        """POST /sessions/{id}/action: `start` or `end` a run (docs/sessions.md#state-machine), atomically.
+
+        The end that completes the session records freezer.session.end.
+        """
         if not isinstance(body, dict) or len(body) != 1:
             raise BadRequest("Send one key, start or end, with its parameters.")
         (name, parameters) = next(iter(body.items()))
@@ -121,6 +127,8 @@ class Sessions(DocumentService):
                 outcome = _start(doc, job_id, _tag(parameters["current_tag"]), now())
             else:
                 outcome = _end(doc, job_id, parameters["result"], now())
+                if doc.get("status") == "completed" and stored.doc.get("status") != "completed":
+                    events.record(uow, events.session_ended(ctx, project_id, doc, job_id))
             if doc != stored.doc:
                 uow.sessions.replace(stored, doc)
             return outcome

@@ -1,9 +1,8 @@
 """What /metrics reports about protection, computed by the database at scrape time.
 
 Never from in-process counters, which reset on restart: every value here
-comes from the documents the agents wrote. The statements are built per
-dialect (each engine spells "a value inside a JSON text" its own way) and
-compiled once.
+comes from the documents the agents wrote, through the columns the backups
+table keeps beside each document (tables.CATALOG_COLUMNS and tables.backup_status).
 """
 
 from __future__ import annotations
@@ -12,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Select, cast, func, literal_column, select, type_coerce
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.elements import ColumnElement
 
 from freezer_api.storage.tables import BACKUPS
 from freezer_api.storage.units import UnitOfWork
@@ -33,22 +31,12 @@ class BackupSet:
     last_backup: int  # epoch seconds of its newest good backup
 
 
-def _json_text(dialect: Dialect, *path: str) -> ColumnElement[Any]:
-    doc = BACKUPS.table.c.doc
-    as_json = cast(doc, JSON) if dialect.name == "postgresql" else type_coerce(doc, JSON)
-    return as_json[path].as_string()
-
-
 def _last_backup_per_set(dialect: Dialect) -> Select[Any]:
-    table = BACKUPS.table
-    hostname = _json_text(dialect, "backup_metadata", "hostname").label("hostname")
-    backup_name = _json_text(dialect, "backup_metadata", "backup_name").label("backup_name")
-    status = _json_text(dialect, "status")
+    c = BACKUPS.table.c
     return (
-        select(table.c.project_id, hostname, backup_name, func.max(table.c.time_stamp))
-        .where(table.c.time_stamp.is_not(None), status == GOOD_BACKUP_STATUS)
-        # By position: each engine then extracts the JSON values once per row.
-        .group_by(literal_column("1"), literal_column("2"), literal_column("3"))
+        select(c.project_id, c.hostname, c.backup_name, func.max(c.time_stamp))
+        .where(c.time_stamp.is_not(None), c.status == literal_column(f"'{GOOD_BACKUP_STATUS}'"))
+        .group_by(c.project_id, c.hostname, c.backup_name)
     )
 
 

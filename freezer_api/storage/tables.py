@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Double,
     Index,
     Integer,
     MetaData,
@@ -187,6 +188,13 @@ CATALOG_COLUMNS = (
 )
 SetName = DocumentText
 
+
+def backup_status(doc: dict) -> str | None:
+    """A backup's status, what /metrics counts good backups by (storage/protection.py)."""
+    status = doc.get("status")
+    return status[:32] if isinstance(status, str) else None
+
+
 BACKUPS = _document_tables(
     "backups",
     "backup_id",
@@ -201,9 +209,10 @@ BACKUPS = _document_tables(
     Column("storage", String(255), nullable=True),
     Column("mode", String(255), nullable=True),
     Column("problem", Text, nullable=True),
+    Column("status", String(32), nullable=True),
     Index("ix_backups_project_time", "project_id", "time_stamp"),
     Index("ix_backups_project_host_set", "project_id", "host_set", "set_time_stamp", "set_level"),
-    derived={"time_stamp": backup_time_stamp},
+    derived={"time_stamp": backup_time_stamp, "status": backup_status},
     attributes=("user_name",),
     derived_together=(CATALOG_COLUMNS, catalog_fields),
 )
@@ -248,3 +257,64 @@ ACTIONS = _document_tables("actions", "action_id")
 SESSIONS = _document_tables("sessions", "session_id")
 
 ALL = (BACKUPS, CLIENTS, JOBS, ACTIONS, SESSIONS)
+
+
+# -- events (freezer_api.domain.events) and their delivery -------------------
+
+Stamp: Double[float] = Double()  # epoch seconds, with a fraction
+
+# The outbox: every event, in the order its transaction recorded it.
+EVENTS = Table(
+    "events",
+    metadata,
+    Column("seq", Seq, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("event_type", String(64), nullable=False),
+    Column("priority", String(8), nullable=False),
+    Column("project_id", Key, nullable=False),
+    Column("payload", DocumentText, nullable=False),
+    Column("created_at", Stamp, nullable=False),
+)
+
+# How far each channel (notifications, webhooks) has taken the outbox, and
+# which process holds its lease: one process at a time reads a channel's events.
+EVENT_CONSUMERS = Table(
+    "event_consumers",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("lease_owner", String(128), nullable=True),
+    Column("lease_until", Stamp, nullable=False),
+)
+
+WEBHOOKS = Table(
+    "webhooks",
+    metadata,
+    Column("seq", Seq, primary_key=True, autoincrement=True),
+    Column("project_id", Key, nullable=False),
+    Column("webhook_id", Key, nullable=False),
+    Column("user_id", Key, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("events", Text, nullable=False),  # a JSON list of event types, or ["*"]
+    Column("secret", String(255), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    UniqueConstraint("project_id", "webhook_id"),
+)
+
+# One row per (webhook, event) it subscribed to, delivered in seq order per webhook.
+WEBHOOK_DELIVERIES = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("seq", Seq, primary_key=True, autoincrement=True),
+    Column("webhook_seq", Seq, nullable=False),
+    Column("event_seq", Seq, nullable=False),
+    Column("status", String(16), nullable=False),  # pending, delivered, failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", Stamp, nullable=False),
+    Column("last_attempt_at", Stamp, nullable=True),
+    Column("response_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("delivered_at", Stamp, nullable=True),
+    UniqueConstraint("webhook_seq", "event_seq"),
+    Index("ix_webhook_deliveries_status_webhook_seq", "status", "webhook_seq", "seq"),
+)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Dialect
 from freezer_api.storage import tables
 from freezer_api.storage.catalog import BackupCatalog, BackupRepository
 from freezer_api.storage.documents import DocumentRepository
+from freezer_api.storage.events import EventRepository, WebhookRepository
 
 
 class _Repository:
@@ -59,6 +60,21 @@ class UnitOfWork:
     @property
     def backup_catalog(self) -> BackupCatalog:
         return BackupCatalog(self.dbapi_connection, self.dialect)
+
+    @property
+    def events(self) -> EventRepository:
+        """The event outbox, and the positions of the channels that deliver it."""
+        repository = self.__dict__.get("_events")
+        if repository is None:
+            repository = self.__dict__["_events"] = EventRepository(self.dbapi_connection, self.dialect)
+        return repository
+
+    @property
+    def webhooks(self) -> WebhookRepository:
+        repository = self.__dict__.get("_webhooks")
+        if repository is None:
+            repository = self.__dict__["_webhooks"] = WebhookRepository(self.dbapi_connection, self.dialect)
+        return repository
 
     def execute(self, sql: str) -> None:
         """Run one SQL statement in this transaction (session settings, tests)."""

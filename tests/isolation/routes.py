@@ -152,6 +152,16 @@ ROUTES: tuple[Route, ...] = (
     *_catalog("/v1"),
 )
 
+# Webhooks: members of the project (and admins) only, reads included
+# (docs/observability.md#webhooks); their cells are in test_webhooks_isolation.py.
+WEBHOOK_ROUTES: tuple[Route, ...] = (
+    Route("GET", f"{V2}/webhooks", "list", "webhooks"),
+    Route("POST", f"{V2}/webhooks", "create", "webhooks"),
+    Route("GET", f"{V2}/webhooks/{{webhook_id}}", "read", "webhooks"),
+    Route("DELETE", f"{V2}/webhooks/{{webhook_id}}", "delete", "webhooks"),
+    Route("GET", f"{V2}/webhooks/{{webhook_id}}/deliveries", "list_deliveries", "webhooks"),
+)
+
 
 @dataclass(frozen=True)
 class Situation:

@@ -167,3 +167,45 @@ def test_counters_are_summed_over_workers_and_survive_a_worker_restart(tmp_path)
         assert created_count() == requests_sent + 1
     finally:
         server.stop()
+
+
+def test_backups_stored_before_the_upgrade_are_in_their_sets(tmp_path, engine_name):
+    """Migration 0006 fills the backup set columns from the documents already stored."""
+    import orjson
+    import sqlalchemy as sa
+
+    from freezer_api.storage.engine import make_engine
+    from tests.support import databases
+
+    db = databases.create_database(engine_name, tmp_path / "db")
+    try:
+        db.upgrade("0003")
+        engine = make_engine(db.url)
+        doc = {
+            "backup_id": "b1",
+            "project_id": "p-old",
+            "user_id": "u",
+            "status": "available",
+            "backup_metadata": {"hostname": "Old-Host", "backup_name": "etc", "time_stamp": 1600000000},
+        }
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO backups (project_id, backup_id, user_id, version, time_stamp, doc, search_text) "
+                    "VALUES ('p-old', 'b1', 'u', 1, 1600000000, :doc, '')"
+                ),
+                {"doc": orjson.dumps(doc).decode()},
+            )
+        engine.dispose()
+        client = in_process(db)  # upgrades to head
+        scraped = samples(client.simulate_get("/metrics").text)
+    finally:
+        db.drop()
+    stamp = value(
+        scraped,
+        "freezer_backup_set_last_backup_timestamp_seconds",
+        project_id="p-old",
+        hostname="Old-Host",
+        backup_name="etc",
+    )
+    assert stamp == 1600000000

@@ -204,10 +204,24 @@ def _time_stamp(doc: dict[str, Any]) -> int | None:
         return None
 
 
+class MemoryOutbox:
+    """The events a unit recorded (domain/events.py); kept only when the unit commits."""
+
+    def __init__(self, events: list, *, writable: bool):
+        self.recorded = events
+        self.writable = writable
+
+    def add(self, event) -> None:
+        if not self.writable:
+            raise ReadOnly("events: writes need atomic")
+        self.recorded.append(event)
+
+
 class MemoryUnit:
     """The repositories of every kind over one set of documents."""
 
-    def __init__(self, store: MemoryStore, kinds: dict[str, _Kind], *, writable: bool):
+    def __init__(self, store: MemoryStore, kinds: dict[str, _Kind], *, writable: bool, events: list | None = None):
+        self.events = MemoryOutbox(events if events is not None else [], writable=writable)
         self.backups = MemoryRepository(store, "backups", kinds["backups"], writable=writable)
         self.clients = MemoryRepository(store, "clients", kinds["clients"], writable=writable)
         self.jobs = MemoryRepository(store, "jobs", kinds["jobs"], writable=writable)
@@ -218,6 +232,7 @@ class MemoryUnit:
 class MemoryStore:
     def __init__(self) -> None:
         self._committed = {kind: _Kind() for kind in KINDS}
+        self.events: list = []  # every event a committed unit recorded, in order
         self._writer = threading.Lock()
         self._seq = 0
         self.commits = 0
@@ -230,8 +245,10 @@ class MemoryStore:
         """Run `change` on a working copy; commit the copy only if it returns."""
         with self._writer:
             working = {kind: documents.copy() for kind, documents in self._committed.items()}
-            result = change(MemoryUnit(self, working, writable=True))
+            recorded: list = []
+            result = change(MemoryUnit(self, working, writable=True, events=recorded))
             self._committed = working
+            self.events.extend(recorded)
             self.commits += 1
             return result
 

@@ -97,6 +97,7 @@ _PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "job_id": {"schema": common.ID},
     "action_id": {"schema": common.ID},
     "session_id": {"schema": common.ID},
+    "webhook_id": {"schema": common.ID},
 }
 
 _PAGING_VALUE = {"type": "integer", "minimum": 0, "maximum": MAX_PAGING_VALUE}

@@ -16,7 +16,7 @@ from freezer_api.api.openapi.operations import (
     showing,
 )
 from freezer_api.api.openapi.root import home_document
-from freezer_api.domain.schemas import actions, backups, clients, jobs, restore, search, sessions
+from freezer_api.domain.schemas import actions, backups, clients, jobs, restore, search, sessions, webhooks
 
 PREFIX = "/v2/{project_id}"
 
@@ -102,10 +102,27 @@ SCHEMAS: dict[str, dict] = {
     "RestorePlan": restore.RESTORE_PLAN,
     "BackupRestore": restore.RESTORE,
     "RestoreJob": RESTORE_JOB,
+    "WebhookCreate": webhooks.CREATE,
+    "WebhookCreated": webhooks.CREATED,
+    "Webhook": webhooks.DOCUMENT,
+    "WebhookDelivery": webhooks.DELIVERY,
 }
 
 # v2 lists page by offset, or by marker (keyset: as fast at any depth).
 PAGED = ("limit", "offset", "marker")
+
+WEBHOOKS = f"{PREFIX}/webhooks"
+WEBHOOK = f"{WEBHOOKS}/{{webhook_id}}"
+
+
+def _list_of(key: str, item: dict) -> dict:
+    return {
+        "type": "object",
+        "properties": {key: {"type": "array", "items": item}},
+        "required": [key],
+        "additionalProperties": False,
+    }
+
 
 OPERATIONS: list[Operation] = [
     home_document("v2"),
@@ -278,5 +295,63 @@ OPERATIONS: list[Operation] = [
         None,
         (400, *AUTHENTICATED, 404, 409, *USES_DATABASE),
         description="204 also when the job was not a member; a member job is told to stop.",
+    ),
+    # webhooks (docs/observability.md#webhooks)
+    Operation(
+        "POST",
+        WEBHOOKS,
+        "v2_create_webhook",
+        "Register a webhook",
+        "webhooks",
+        201,
+        webhooks.CREATED,
+        (*READS_BODY, *AUTHENTICATED, *USES_DATABASE),
+        body=webhooks.CREATE,
+        body_required=True,
+        description="400 also when the URL resolves to an internal address (loopback, private, link-local, "
+        "reserved) outside [webhooks] allowed_networks. The answer has `secret` only when the body had none.",
+    ),
+    Operation(
+        "GET",
+        WEBHOOKS,
+        "v2_list_webhooks",
+        "List the project's webhooks",
+        "webhooks",
+        200,
+        _list_of("webhooks", webhooks.DOCUMENT),
+        (400, *AUTHENTICATED, *USES_DATABASE),
+        query=("limit", "offset"),
+        description="Secrets are never shown.",
+    ),
+    Operation(
+        "GET",
+        WEBHOOK,
+        "v2_get_webhook",
+        "Show a webhook",
+        "webhooks",
+        200,
+        webhooks.DOCUMENT,
+        (*AUTHENTICATED, 404, *USES_DATABASE),
+    ),
+    Operation(
+        "DELETE",
+        WEBHOOK,
+        "v2_delete_webhook",
+        "Delete a webhook and its deliveries",
+        "webhooks",
+        204,
+        None,
+        (*AUTHENTICATED, 404, *USES_DATABASE),
+    ),
+    Operation(
+        "GET",
+        f"{WEBHOOK}/deliveries",
+        "v2_list_webhook_deliveries",
+        "List a webhook's deliveries, oldest first",
+        "webhooks",
+        200,
+        _list_of("deliveries", webhooks.DELIVERY),
+        (400, *AUTHENTICATED, 404, *USES_DATABASE),
+        query=("limit", "offset"),
     ),
 ]

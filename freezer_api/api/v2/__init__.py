@@ -9,6 +9,7 @@ from freezer_api.api.v2.backups import BackupItem, BackupsCollection
 from freezer_api.api.v2.clients import ClientItem, ClientsCollection
 from freezer_api.api.v2.jobs import JobEvent, JobItem, JobsCollection
 from freezer_api.api.v2.sessions import SessionAction, SessionItem, SessionJob, SessionsCollection
+from freezer_api.api.v2.webhooks import WebhookDeliveries, WebhookItem, WebhooksCollection
 from freezer_api.api.versions import V2_HOME, HomeDocumentResource
 from freezer_api.domain.services import Services
 
@@ -34,3 +35,6 @@ def add_routes(app: falcon.App, edge: Edge, services: Services) -> None:
     app.add_route(f"{PREFIX}/sessions/{{session_id}}", SessionItem(edge, s.sessions))
     app.add_route(f"{PREFIX}/sessions/{{session_id}}/action", SessionAction(edge, s.sessions))
     app.add_route(f"{PREFIX}/sessions/{{session_id}}/jobs/{{job_id}}", SessionJob(edge, s.sessions))
+    app.add_route(f"{PREFIX}/webhooks", WebhooksCollection(edge, s.webhooks))
+    app.add_route(f"{PREFIX}/webhooks/{{webhook_id}}", WebhookItem(edge, s.webhooks))
+    app.add_route(f"{PREFIX}/webhooks/{{webhook_id}}/deliveries", WebhookDeliveries(edge, s.webhooks))

@@ -18,8 +18,8 @@ class SessionAction(DocumentResource):
     kind = "sessions"
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, project_id: str, session_id: str) -> None:
-        self.authorize(req, self.rule("action:create"), project_id)
-        outcome = self.service.action(project_id, session_id, self.body(req))
+        ctx = self.authorize(req, self.rule("action:create"), project_id)
+        outcome = self.service.action(project_id, session_id, self.body(req), ctx=ctx)
         send_json(resp, {"result": outcome.result, "session_tag": outcome.session_tag}, falcon.HTTP_202)
 
 
