@@ -170,7 +170,7 @@ def test_counters_are_summed_over_workers_and_survive_a_worker_restart(tmp_path)
 
 
 def test_backups_stored_before_the_upgrade_are_in_their_sets(tmp_path, engine_name):
-    """Migration 0006 fills the backup set columns from the documents already stored."""
+    """The migrations fill the backup set columns (0005) and status (0006) from the documents already stored."""
     import orjson
     import sqlalchemy as sa
 
@@ -186,7 +186,12 @@ def test_backups_stored_before_the_upgrade_are_in_their_sets(tmp_path, engine_na
             "project_id": "p-old",
             "user_id": "u",
             "status": "available",
-            "backup_metadata": {"hostname": "Old-Host", "backup_name": "etc", "time_stamp": 1600000000},
+            "backup_metadata": {
+                "container": "freezer_backups",
+                "hostname": "Old-Host",
+                "backup_name": "etc",
+                "time_stamp": 1600000000,
+            },
         }
         with engine.begin() as connection:
             connection.execute(
