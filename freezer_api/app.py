@@ -21,6 +21,7 @@ from freezer_api.storage import schema
 from freezer_api.storage.configured import configured_engine, engine_options
 from freezer_api.storage.engine import is_sqlite, make_read_engine
 from freezer_api.storage.store import Store
+from freezer_api.ui import mount as mount_dashboard
 
 LOG = logging.getLogger(__name__)
 
@@ -72,4 +73,4 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> WSGIApp:
     docs.add_routes(app)
     v2.add_routes(app, edge, services)
     v1.add_routes(app, edge, services)
-    return wrap_wsgi(conf, app)
+    return mount_dashboard(conf, wrap_wsgi(conf, app))
