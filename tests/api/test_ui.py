@@ -230,3 +230,112 @@ def test_the_dashboard_can_be_switched_off(tmp_path):
     result = ui.simulate_get("/ui/login", headers={"X-Auth-Token": MEMBER.token})
     assert result.status_code == 404
     assert set(result.json) == {"title", "description"}
+
+
+class StandIn:
+    """A route of the protection-state or restore-planning issues, answering a document of the shape they specify."""
+
+    def __init__(self, body: dict, status: str = "200 OK"):
+        self.body, self.status = body, status
+
+    def on_get(self, req, resp, **params):
+        resp.media, resp.status = self.body, self.status
+
+    on_post = on_get
+
+
+def seeded_job(ui) -> tuple[str, str]:
+    api = falcon.testing.TestClient(ui.app, headers={"X-Auth-Token": MEMBER.token})
+    client = client_info()
+    api.simulate_post(f"/v2/{MEMBER.project_id}/clients", json=client)
+    reply = api.simulate_post(f"/v2/{MEMBER.project_id}/jobs", json=job(client["client_id"], description="db dump"))
+    return client["client_id"], reply.json["job_id"]
+
+
+def test_the_pages_show_health_runs_sets_and_restores_once_those_routes_are_served(ui, logged_in):
+    client_id, job_id = seeded_job(ui)
+    run = {"run_id": "r1", "job_id": job_id, "started_at": 1764800000, "duration": 120, "result": "fail", "backups": []}
+    prefix = "/v2/{project_id}"
+    ui.app.add_route(
+        f"{prefix}/health",
+        StandIn(
+            {
+                "clients": {"up": 3, "down": 1, "unknown": 0},
+                "jobs": {"failing": 1, "overdue": 2, "ok": 7},
+                "attention": [{"kind": "job", "job_id": job_id, "state": "failing", "since": 1764800000}],
+            }
+        ),
+    )
+    ui.app.add_route(
+        f"{prefix}/jobs/{{job_id}}/health", StandIn({"job_id": job_id, "state": "failing", "since": 1764800000})
+    )
+    ui.app.add_route(
+        f"{prefix}/jobs/{{job_id}}/runs", StandIn({"runs": [run, {**run, "run_id": "r0", "result": "success"}]})
+    )
+    ui.app.add_route(
+        f"{prefix}/clients/{{client_id}}/health",
+        StandIn({"client_id": client_id, "state": "down", "last_seen": 1764700000, "jobs": {"failing": 1}}),
+    )
+    ui.app.add_route(
+        f"{prefix}/backup-sets",
+        StandIn(
+            {
+                "backup_sets": [
+                    {
+                        "hostname": "db01",
+                        "backup_name": "nightly",
+                        "container": "c",
+                        "backups": 4,
+                        "chains": 1,
+                        "complete": True,
+                        "last_at": 1764800000,
+                    }
+                ]
+            }
+        ),
+    )
+    ui.app.add_route(f"{prefix}/backups/{{backup_id}}/restore", StandIn({"job_id": job_id}, "201 Created"))
+
+    overview = ui.simulate_get("/ui", headers=logged_in).text
+    assert "data-pending" not in overview
+    assert "✖</span> failing" in overview and f"/ui/jobs/{job_id}" in overview
+    assert re.search(r"down</span> <strong>1</strong>", overview)
+    page = ui.simulate_get(f"/ui/jobs/{job_id}", headers=logged_in).text
+    assert "data-pending" not in page
+    assert page.count('class="bar bar-') == 2 and "bar-fail" in page and "bar-success" in page
+    assert "✖</span> failing</span> since" in page
+    client_page = ui.simulate_get(f"/ui/clients/{client_id}", headers=logged_in).text
+    assert "⚠</span> down" in client_page
+    assert "nightly" in ui.simulate_get("/ui/backup-sets", headers=logged_in).text
+    token = csrf_token(ui, logged_in, "/ui")
+    form = {"client_id": client_id, "restore_abs_path": "/srv/restore", "csrf_token": token}
+    restored = post_form(ui, "/ui/backups/b1/restore", form, {**logged_in, **ORIGIN})
+    assert restored.status_code == 303 and restored.headers["location"].startswith(f"/ui/jobs/{job_id}?")
+
+
+def test_without_those_routes_the_pages_say_what_is_missing(ui, logged_in):
+    client_id, job_id = seeded_job(ui)
+    assert 'data-pending="GET /v2/{project_id}/health"' in ui.simulate_get("/ui", headers=logged_in).text
+    page = ui.simulate_get(f"/ui/jobs/{job_id}", headers=logged_in).text
+    assert 'data-pending="GET /v2/{project_id}/jobs/{job_id}/runs"' in page
+    token = csrf_token(ui, logged_in, "/ui")
+    form = {"client_id": client_id, "restore_abs_path": "/srv", "csrf_token": token}
+    refused = post_form(ui, "/ui/backups/b1/restore", form, {**logged_in, **ORIGIN, "Accept": "text/html"})
+    assert refused.status_code == 501 and "cannot restore from the catalog yet" in refused.text
+
+
+def test_lists_are_paged(tmp_path):
+    ui = dashboard(tmp_path, ui={"page_size": 2})
+    api = falcon.testing.TestClient(ui.app, headers={"X-Auth-Token": MEMBER.token})
+    client = client_info()
+    api.simulate_post(f"/v2/{MEMBER.project_id}/clients", json=client)
+    for number in range(3):
+        api.simulate_post(f"/v2/{MEMBER.project_id}/jobs", json=job(client["client_id"], description=f"job {number}"))
+    value, _ = session_cookie(log_in(ui))
+    cookie = {"Cookie": f"freezer_ui_session={value}"}
+    first = ui.simulate_get("/ui/jobs", headers=cookie).text
+    assert first.count("<tr>") == 3  # the header and two jobs
+    assert 'href="/ui/jobs?offset=2" rel="next"' in first and 'rel="prev"' not in first
+    second = ui.simulate_get("/ui/jobs", params={"offset": "2"}, headers=cookie).text
+    assert second.count("<tr>") == 2
+    assert 'href="/ui/jobs" rel="prev"' in second and 'rel="next"' not in second
