@@ -219,3 +219,24 @@ def test_readable_on_a_phone(page, ui_server, catalog):
     page.goto(f"{ui_server.url}/ui/jobs/{catalog['failing']}")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "job-phone")
+
+
+def test_the_overview_refreshes_itself_without_a_reload(page, ui_server, catalog):
+    log_in(page, ui_server.url)
+    page.evaluate("window.__same_document = true")
+    client = catalog["web"]["client_id"]
+    reply = as_persona(ui_server, "member_a").post(f"/v2/{PROJECT}/jobs", job(client, description="created meanwhile"))
+    assert reply.status == 201, reply
+    # ui.js re-reads the overview every 15 s and swaps the region in place.
+    page.get_by_role("link", name="created meanwhile").wait_for(timeout=40_000)
+    assert page.evaluate("window.__same_document") is True
+
+
+def test_times_are_relative_with_the_local_time_on_hover(page, ui_server, catalog):
+    log_in(page, ui_server.url, then=f"/ui/jobs/{catalog['failing']}")
+    stamp = page.locator("time[data-epoch]").first
+    assert re.fullmatch(r"\d+ (s|min|h|d) ago", stamp.inner_text())
+    expected = page.evaluate(
+        "new Date(Number(document.querySelector('time[data-epoch]').dataset.epoch) * 1000).toLocaleString()"
+    )
+    assert stamp.get_attribute("title") == expected
