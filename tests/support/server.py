@@ -151,7 +151,8 @@ def wait_until_healthy(url: str, process: subprocess.Popen) -> None:
         try:
             if requests.get(url + "/healthcheck", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Not listening yet, or a worker still importing the app on a loaded machine.
             pass
         time.sleep(0.05)
     raise RuntimeError(f"freezer-api did not become ready in {READY_TIMEOUT}s")
