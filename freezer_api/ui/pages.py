@@ -129,7 +129,8 @@ class Pages:
 
     def require_post(self, req: falcon.Request, session: Session | None) -> dict[str, str]:
         """The form of a state-changing request, once it is shown to come from this dashboard."""
-        form = {key: value for key, value in req.get_media(default_when_empty={}).items() if isinstance(value, str)}
+        media = req.get_media(default_when_empty={})
+        form = {key: value for key, value in media.items() if isinstance(value, str)} if isinstance(media, dict) else {}
         if not same_origin(req) or (session is not None and not session.csrf_matches(form.get(CSRF_FIELD))):
             raise falcon.HTTPForbidden(
                 title="Forbidden", description="This form did not come from this dashboard (CSRF check failed)."
@@ -154,6 +155,9 @@ class LoginPage:
         self.pages = pages
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        value = req.cookies.get(COOKIE)
+        if value and Session.decode(value, mode=self.pages.login_strategy.mode) is not None:
+            raise falcon.HTTPSeeOther(_safe_next(req.get_param("next")))
         expired = req.get_param("expired") == "1"
         self.pages.render(
             req,
@@ -189,7 +193,7 @@ class LogoutPage:
 
 def _safe_next(value: str | None) -> str:
     """Only a dashboard path: never an open redirect to another site."""
-    if value and value.startswith(f"{ROOT}") and not value.startswith("//") and "\\" not in value:
+    if value and (value == ROOT or value.startswith((f"{ROOT}/", f"{ROOT}?"))) and "\\" not in value:
         return value
     return ROOT
 

@@ -186,7 +186,7 @@ def test_a_revoked_token_ends_the_session(tmp_path):
 
 
 def test_the_login_never_redirects_to_another_site(ui):
-    for target in ("//attacker.example/ui", "https://attacker.example", "/v2/x", "/ui\\@attacker.example"):
+    for target in ("//attacker.example/ui", "https://attacker.example", "/v2/x", "/ui\\@attacker.example", "/uix"):
         result = post_form(ui, "/ui/login", {"token": MEMBER.token, "next": target}, ORIGIN)
         assert result.headers["location"] == "/ui", target
 
@@ -339,3 +339,13 @@ def test_lists_are_paged(tmp_path):
     second = ui.simulate_get("/ui/jobs", params={"offset": "2"}, headers=cookie).text
     assert second.count("<tr>") == 2
     assert 'href="/ui/jobs" rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_the_login_page_sends_a_logged_in_user_on(ui, logged_in):
+    result = ui.simulate_get("/ui/login", params={"next": "/ui/backups"}, headers=logged_in)
+    assert result.status_code == 303 and result.headers["location"] == "/ui/backups"
+
+
+def test_a_json_list_posted_as_the_form_is_refused_not_a_500(ui):
+    result = ui.simulate_post("/ui/login", json=["token"], headers=ORIGIN)
+    assert result.status_code == 401
