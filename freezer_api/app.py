@@ -8,7 +8,7 @@ import falcon
 from oslo_config import cfg
 
 from freezer_api.api import docs, errors, v1, v2
-from freezer_api.api.health import HealthcheckResource
+from freezer_api.api.health import Check, HealthcheckResource, HealthChecks
 from freezer_api.api.middleware import AuthMiddleware, RequestIdMiddleware
 from freezer_api.api.requests import Limits
 from freezer_api.api.resource import Edge
@@ -16,8 +16,10 @@ from freezer_api.api.versions import VersionsResource
 from freezer_api.auth import WSGIApp, make_authenticator, wrap_wsgi
 from freezer_api.auth.trusts import make_trust_broker
 from freezer_api.domain.services import Services
+from freezer_api.metrics import endpoint as metrics_endpoint
+from freezer_api.metrics.http import HttpSeries
 from freezer_api.policies.enforcer import Authorizer
-from freezer_api.storage import schema
+from freezer_api.storage import health, schema
 from freezer_api.storage.configured import configured_engine, engine_options
 from freezer_api.storage.engine import is_sqlite, make_read_engine
 from freezer_api.storage.store import Store
@@ -33,15 +35,20 @@ class SchemaNotCurrent(RuntimeError):
 def create_store(conf: cfg.ConfigOpts, *, migrate_sqlite: bool = True) -> Store:
     """The store, with its schema current: SQLite is upgraded in place, others must be."""
     engine = configured_engine(conf)
-    if not schema.is_current(engine):
+    revision, head = schema.current_revision(engine), schema.head_revision()
+    standing = schema.standing(revision, head=head, known=schema.known_revisions())
+    if standing == "behind":
         if is_sqlite(engine) and migrate_sqlite:
             LOG.info("upgrading the SQLite schema of %s", engine.url.database)
             schema.upgrade(engine)
         else:
             raise SchemaNotCurrent(
-                f"the database schema is at {schema.current_revision(engine)}, this release needs "
-                f"{schema.head_revision()}: run 'freezer-manage db upgrade'"
+                f"the database schema is at {revision}, this release needs {head}: run 'freezer-manage db upgrade'"
             )
+    elif standing == "newer":
+        # A newer release migrated the database and this one is being rolled
+        # out of service: its migrations keep this release working.
+        LOG.warning("the database schema is at %s, newer than this release's %s: upgrade this node", revision, head)
     return Store(
         engine, read_engine=make_read_engine(engine, engine_options(conf)), max_retries=conf.database.max_retries
     )
@@ -51,8 +58,10 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> WSGIApp:
     """The WSGI application: the Falcon app, behind keystonemiddleware when auth_strategy = keystone."""
     store = store or create_store(conf)
     services = Services.over(store, trusts=make_trust_broker(conf))
+    authorizer = Authorizer(conf)
+    authenticator = make_authenticator(conf)
     edge = Edge(
-        authorizer=Authorizer(conf),
+        authorizer=authorizer,
         limits=Limits(
             max_body_size=conf.api.max_request_body_size,
             default_limit=conf.api.default_limit,
@@ -63,14 +72,43 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> WSGIApp:
             max_search_value_length=conf.api.max_search_value_length,
         ),
     )
+    metrics = conf.metrics.enabled
     app = falcon.App[falcon.Request, falcon.Response](
-        middleware=[RequestIdMiddleware(), AuthMiddleware(make_authenticator(conf))],
+        middleware=[
+            RequestIdMiddleware(observe=HttpSeries().observe if metrics else None),
+            AuthMiddleware(authenticator),
+        ],
     )
     app.req_options.strip_url_path_trailing_slash = True
     errors.install(app)
     app.add_route("/", VersionsResource())
-    app.add_route("/healthcheck", HealthcheckResource(conf.healthcheck.disable_by_file_path))
+    app.add_route(
+        "/healthcheck",
+        HealthcheckResource(
+            health_checks(store),
+            disable_file=conf.healthcheck.disable_by_file_path,
+            authenticator=authenticator,
+            authorizer=authorizer,
+        ),
+    )
     docs.add_routes(app)
+    if metrics:
+        registry = metrics_endpoint.make_registry(store, conf.metrics.per_job_series)
+        app.add_route(metrics_endpoint.PATH, metrics_endpoint.MetricsResource(conf, registry))
     v2.add_routes(app, edge, services)
     v1.add_routes(app, edge, services)
     return mount_dashboard(conf, wrap_wsgi(conf, app))
+
+
+def health_checks(store: Store) -> HealthChecks:
+    """What /healthcheck verifies before it tells a load balancer this process can serve."""
+    return HealthChecks(
+        [
+            Check("database", health.database_check(store.engine), "The database cannot be reached."),
+            Check(
+                "schema",
+                health.schema_check(store.engine),
+                "The database schema is behind this release: run 'freezer-manage db upgrade'.",
+            ),
+        ]
+    )

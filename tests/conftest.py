@@ -15,6 +15,8 @@ from oslo_config import cfg
 
 from freezer_api.app import create_app
 from freezer_api.conf import register_opts
+from freezer_api.storage.engine import make_engine
+from freezer_api.storage.store import Store
 from tests.support import databases
 from tests.support.http import Caller, InProcess, OverHTTP
 from tests.support.personas import PERSONAS
@@ -130,3 +132,33 @@ def pytest_terminal_summary(terminalreporter):
     fuzz_report = terminalreporter.config.stash.get(FUZZ_REPORT, None)
     if fuzz_report is not None:
         terminalreporter.write_line(fuzz_report())
+
+
+@pytest.fixture
+def store_older_backups(database):
+    """Store backups as older releases or imports left them, past today's validation: f(project, {id: metadata})."""
+
+    def store(project_id: str, backups: dict[str, dict], *, status: str = "available") -> None:
+        store = Store(make_engine(database.url))
+        try:
+            store.atomic(
+                lambda uow: [
+                    uow.backups.insert(
+                        project_id,
+                        backup_id,
+                        "user-1",
+                        {
+                            "backup_id": backup_id,
+                            "project_id": project_id,
+                            "user_id": "user-1",
+                            "status": metadata.pop("status", status),
+                            "backup_metadata": metadata,
+                        },
+                    )
+                    for backup_id, metadata in ((key, dict(value)) for key, value in backups.items())
+                ]
+            )
+        finally:
+            store.dispose()
+
+    return store

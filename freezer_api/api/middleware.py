@@ -7,9 +7,11 @@ import os
 import random
 import re
 import time
+from collections.abc import Callable
 
 import falcon
 
+from freezer_api import logs
 from freezer_api.auth import Authenticator
 
 LOG = logging.getLogger("freezer_api.access")
@@ -30,12 +32,20 @@ def new_request_id() -> str:
 
 
 # Paths served without authentication, and prefixes of such paths.
-PUBLIC_PATHS = frozenset({"/", "/healthcheck", "/openapi.json", "/docs"})
+# /metrics checks its callers itself ([metrics] allowed_networks and token).
+PUBLIC_PATHS = frozenset({"/", "/healthcheck", "/openapi.json", "/docs", "/metrics"})
 PUBLIC_PREFIXES = ("/docs/",)
 
 
+# Told of every response: (method, route template or None, status, seconds).
+ResponseObserver = Callable[[str, str | None, int, float], None]
+
+
 class RequestIdMiddleware:
-    """Give every request an id (echoing a well-formed incoming one) and log it."""
+    """Give every request an id (echoing a well-formed incoming one), log it and tell `observe`."""
+
+    def __init__(self, observe: ResponseObserver | None = None):
+        self.observe = observe
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         req.context.started = time.perf_counter()
@@ -44,13 +54,36 @@ class RequestIdMiddleware:
             req.context.request_id = incoming
         else:
             req.context.request_id = new_request_id()
+        req.context.log_token = logs.request_id.set(req.context.request_id)
+
+    def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: object, params: dict) -> None:
+        req.context.project_id = params.get("project_id")
 
     def process_response(self, req: falcon.Request, resp: falcon.Response, resource: object, succeeded: bool) -> None:
         request_id = req.context.request_id
         resp.set_header(REQUEST_ID_HEADER, request_id)
+        elapsed = time.perf_counter() - req.context.started
+        if self.observe is not None:
+            self.observe(req.method, req.uri_template, resp.status_code, elapsed)
         if LOG.isEnabledFor(logging.INFO):
-            elapsed = (time.perf_counter() - req.context.started) * 1000
-            LOG.info("%s %s %d %.1fms [%s]", req.method, req.path, resp.status_code, elapsed, request_id)
+            self._log(req, resp.status_code, elapsed * 1000, request_id)
+        logs.request_id.reset(req.context.log_token)
+
+    @staticmethod
+    def _log(req: falcon.Request, status: int, duration_ms: float, request_id: str) -> None:
+        project_id = req.context.get("project_id")
+        if project_id is None and req.context.get("ctx") is not None:
+            project_id = req.context.ctx.project_id
+        fields = {
+            "method": req.method,
+            "route": req.uri_template,
+            "path": req.path,
+            "status": status,
+            "duration_ms": round(duration_ms, 1),
+            "project_id": project_id,
+            "request_id": request_id,
+        }
+        LOG.info("%s %s %d %.1fms [%s]", req.method, req.path, status, duration_ms, request_id, extra=fields)
 
 
 class AuthMiddleware:

@@ -19,6 +19,7 @@ from oslo_config import cfg
 from freezer_api import logs
 from freezer_api.cmd import listening
 from freezer_api.conf import default, paths, register_opts
+from freezer_api.metrics import processes
 
 LOG = logging.getLogger("freezer_api.cmd.api")
 
@@ -41,7 +42,7 @@ def build_application():
     from freezer_api.app import create_app
 
     conf = load_conf()
-    logs.setup(conf.log_level)
+    logs.setup(conf.log_level, conf.log_format)
     return create_app(conf)
 
 
@@ -136,6 +137,13 @@ def _first_token_banner(conf: cfg.ConfigOpts, path, token: str) -> str:
     )
 
 
+class _RequestedStops(list):
+    """Worker exits reported once the server is stopping on request: none of them is a crash."""
+
+    def append(self, index: object) -> None:
+        pass
+
+
 def _server_class():
     from granian.server import Server
 
@@ -149,11 +157,20 @@ def _server_class():
             super().signal_handler_interrupt(*args, **kwargs)
 
         def shutdown(self, exit_code=0):
-            if self.interrupt_signal:
+            if self.interrupt_signal or self._workers_stopped_cleanly():
                 # Signalled as a process group, workers may stop before this
-                # process tells them to: that is the requested stop, not a crash.
-                self.interrupt_children.clear()
+                # process tells them to, also while it is stopping them: that
+                # is the requested stop, not a crash, whenever granian's
+                # watcher threads report it.
+                self.interrupt_children = _RequestedStops()
             super().shutdown(exit_code)
+
+        def _workers_stopped_cleanly(self) -> bool:
+            # The group's stop signal can reach the workers, and their exits
+            # this process, before its own handler has run: a worker that
+            # stopped on a signal exits 0, one that crashed does not.
+            exits = [self.wrks[idx].inner.exitcode for idx in self.interrupt_children if idx < len(self.wrks)]
+            return bool(exits) and all(code == 0 for code in exits)
 
     return FreezerServer
 
@@ -162,30 +179,35 @@ def main(argv: list[str] | None = None) -> None:
     from granian.constants import Interfaces
 
     conf = load_conf(sys.argv[1:] if argv is None else argv, cli=True)
-    logs.setup(conf.log_level)
+    logs.setup(conf.log_level, conf.log_format)
     try:
         claim = listening.claim_address(conf.bind_host, conf.bind_port)
     except listening.AddressInUse as error:
         print(f"freezer-api: {error}", file=sys.stderr, flush=True)
         raise SystemExit(1) from None
-    prepare(conf)
-    # Workers rebuild the configuration from the same files.
-    os.environ[CONFIG_FILES_ENV] = os.pathsep.join(conf.config_file or [])
-    LOG.info("freezer-api listening on http://%s:%s with %d workers", conf.bind_host, conf.bind_port, conf.workers)
-    _server_class()(
-        target="freezer_api.cmd.api:build_worker_application",
-        factory=True,
-        interface=Interfaces.WSGI,
-        address=conf.bind_host,
-        port=conf.bind_port,
-        workers=conf.workers,
-        blocking_threads=conf.api.threads_per_worker,
-        backpressure=conf.api.threads_per_worker,
-        log_dictconfig=logs.logging_config(conf.log_level),
-        log_access=False,
-        # A worker still busy when the graceful period ends is killed.
-        workers_kill_timeout=conf.graceful_shutdown_timeout,
-    ).serve()
+    # Before anything imports prometheus_client, which reads it once (freezer_api/metrics/processes.py).
+    metrics_directory = processes.prepare_directory(conf.metrics.multiprocess_directory)
+    try:
+        prepare(conf)
+        # Workers rebuild the configuration from the same files.
+        os.environ[CONFIG_FILES_ENV] = os.pathsep.join(conf.config_file or [])
+        LOG.info("freezer-api listening on http://%s:%s with %d workers", conf.bind_host, conf.bind_port, conf.workers)
+        _server_class()(
+            target="freezer_api.cmd.api:build_worker_application",
+            factory=True,
+            interface=Interfaces.WSGI,
+            address=conf.bind_host,
+            port=conf.bind_port,
+            workers=conf.workers,
+            blocking_threads=conf.api.threads_per_worker,
+            backpressure=conf.api.threads_per_worker,
+            log_dictconfig=logs.logging_config(conf.log_level, conf.log_format),
+            log_access=False,
+            # A worker still busy when the graceful period ends is killed.
+            workers_kill_timeout=conf.graceful_shutdown_timeout,
+        ).serve()
+    finally:
+        metrics_directory.release()
     claim.release()
 
 

@@ -1,6 +1,7 @@
 """freezer-manage: database schema and static token administration.
 
 freezer-manage [--config-file F] db upgrade | current | check
+freezer-manage [--config-file F] db import-upstream SOURCE_URL [--dry-run] [--allow-skips]
 freezer-manage [--config-file F] token create --project P --user U [--roles r1,r2] [--user-name N]
 freezer-manage [--config-file F] token list
 freezer-manage [--config-file F] token revoke TOKEN_ID
@@ -15,6 +16,7 @@ from typing import Any
 
 from oslo_config import cfg
 
+from freezer_api.cmd import import_upstream
 from freezer_api.conf import paths, register_opts
 
 
@@ -24,6 +26,7 @@ def _add_parsers(subparsers: Any) -> None:
     db_actions.add_parser("upgrade", help="upgrade the schema to this release")
     db_actions.add_parser("current", help="print the schema revision of the database")
     db_actions.add_parser("check", help="exit 1 unless the schema is current and matches the models")
+    import_upstream.add_parser(db_actions)
 
     token = subparsers.add_parser("token", help="static tokens (auth_strategy = token)")
     token_actions = token.add_subparsers(dest="token_action", required=True)
@@ -44,8 +47,10 @@ def db_command(conf: cfg.ConfigOpts) -> int:
     from freezer_api.storage import schema
     from freezer_api.storage.configured import configured_engine
 
-    engine = configured_engine(conf)
     action = conf.command.db_action
+    if action == "import-upstream":
+        return import_upstream.run(conf)
+    engine = configured_engine(conf)
     if action == "upgrade":
         schema.upgrade(engine)
         print(f"database at revision {schema.current_revision(engine)}")

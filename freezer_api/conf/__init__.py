@@ -2,9 +2,9 @@
 
 from oslo_config import cfg
 
-from freezer_api.conf import api, centralized_scheduler, database, default, healthcheck, token_auth, ui
+from freezer_api.conf import api, centralized_scheduler, database, default, healthcheck, metrics, token_auth, ui
 
-_MODULES = (default, api, database, token_auth, centralized_scheduler, healthcheck, ui)
+_MODULES = (default, api, database, token_auth, centralized_scheduler, healthcheck, metrics, ui)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

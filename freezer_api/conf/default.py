@@ -35,6 +35,15 @@ OPTS = [
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="Level of the service's log on standard error. INFO logs one line per request.",
     ),
+    cfg.StrOpt(
+        "log_format",
+        default="text",
+        choices=[
+            ("text", "one readable line per record; a request's line ends with its request id"),
+            ("json", "one JSON object per line (docs/observability.md#logs)"),
+        ],
+        help="Format of the service's log on standard error.",
+    ),
     cfg.IntOpt(
         "graceful_shutdown_timeout",
         min=1,

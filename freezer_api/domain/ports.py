@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 import orjson
 
+from freezer_api.domain.restore import CatalogEntry, SetKey
 from freezer_api.domain.search import SearchQuery, Term, document_terms, document_text
 
 T = TypeVar("T")
@@ -114,8 +115,33 @@ class DocumentRepository(Protocol):
     def delete(self, stored: StoredDocument) -> None: ...
 
 
+class BackupCatalog(Protocol):
+    """The backup sets of a project, read without decoding documents (docs/restore.md)."""
+
+    def set_page(self, project_id: str, match: dict[str, str], *, limit: int, offset: int) -> list[SetKey]:
+        """Sets whose names equal those in `match`, in a stable order (by their first backup)."""
+        ...
+
+    def entries_of(self, project_id: str, keys: Sequence[SetKey]) -> dict[SetKey, list[CatalogEntry]]:
+        """Every backup of each set."""
+        ...
+
+    def newest_level_zeros(
+        self, project_id: str, hostname: str, backup_name: str, container: str | None, at: int
+    ) -> dict[str, int | None]:
+        """Each container holding (hostname, backup_name), with its newest level-0 time_stamp at or before `at`."""
+        ...
+
+    def entries_between(self, project_id: str, key: SetKey, since: int, until: int) -> list[CatalogEntry]:
+        """The set's usable backups from `since` to `until` (time_stamps, inclusive), and its unusable ones."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repository of every document kind, in one transaction (or one read)."""
+
+    @property
+    def backup_catalog(self) -> BackupCatalog: ...
 
     @property
     def backups(self) -> DocumentRepository: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from freezer_api.domain.actions import Actions
+from freezer_api.domain.backup_sets import BackupSets
 from freezer_api.domain.backups import Backups
 from freezer_api.domain.clients import Clients
 from freezer_api.domain.jobs import Jobs
@@ -20,13 +21,16 @@ class Services:
     jobs: Jobs
     actions: Actions
     sessions: Sessions
+    backup_sets: BackupSets
 
     @classmethod
     def over(cls, store: Store, *, trusts: TrustBroker | None = None) -> Services:
+        jobs = Jobs(store, trusts)
         return cls(
             backups=Backups(store),
             clients=Clients(store),
-            jobs=Jobs(store, trusts),
+            jobs=jobs,
             actions=Actions(store),
             sessions=Sessions(store),
+            backup_sets=BackupSets(store, jobs),
         )

@@ -27,6 +27,24 @@ RULES = [
         ("PUT", V1_ITEM),
     ),
     operation(
+        "backup_sets:get_all",
+        ADMIN_OR_READER_OR_SERVICE,
+        "List the backup sets (container, hostname, backup name) and their chains.",
+        ("GET", "/v2/{project_id}/backup-sets"),
+    ),
+    operation(
+        "backups:restore_plan",
+        ADMIN_OR_READER_OR_SERVICE,
+        "Find the restore point of a backup set at a time, and its chain.",
+        ("GET", "/v2/{project_id}/restore-plan"),
+    ),
+    operation(
+        "backups:restore",
+        ADMIN_OR_OWNER_OR_SERVICE,
+        "Create a one-shot job restoring a backup onto a client.",
+        ("POST", ITEM + "/restore"),
+    ),
+    operation(
         "backups:delete", ADMIN_OR_OWNER_OR_SERVICE, "Delete a backup record.", ("DELETE", ITEM), ("DELETE", V1_ITEM)
     ),
 ]

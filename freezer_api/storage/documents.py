@@ -17,7 +17,7 @@ from sqlalchemy.engine import Dialect
 
 from freezer_api.domain.ports import NewDocument, Prepared, Scope, StoredDocument, prepare
 from freezer_api.domain.search import SearchQuery, Term, document_terms, document_text
-from freezer_api.storage.queries import CompiledQuery, Queries
+from freezer_api.storage.queries import CompiledQuery, Queries, fetch_rows
 from freezer_api.storage.tables import ALL, DocumentTables
 
 __all__ = ["DocumentRepository", "VersionConflict", "queries_for"]
@@ -57,13 +57,7 @@ class DocumentRepository:
     # -- statements -------------------------------------------------------
 
     def _rows(self, query: CompiledQuery, values: dict[str, Any]) -> list[tuple]:
-        sql, parameters = query.parameters(self.dialect, values)
-        cursor = self.dbapi_connection.cursor()
-        try:
-            cursor.execute(sql, parameters)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
+        return fetch_rows(self.dbapi_connection, self.dialect, query, values)
 
     def _execute(self, query: CompiledQuery, values: dict[str, Any]) -> int:
         """Run a write; the number of rows it changed."""
@@ -196,8 +190,8 @@ class DocumentRepository:
             "v_doc": encoded.raw,
             "v_search_text": encoded.text,
         }
-        for column, compute in self.tables.derived.items():
-            row[f"v_{column}"] = compute(encoded.doc)
+        for column, value in self.tables.derive(encoded.doc).items():
+            row[f"v_{column}"] = value
         for name in self.tables.attributes:
             row[f"v_{name}"] = (attributes or {}).get(name)
         return row
@@ -213,8 +207,8 @@ class DocumentRepository:
             "v_doc": raw,
             "v_search_text": document_text(doc),
         }
-        for column, compute in self.tables.derived.items():
-            values[f"v_{column}"] = compute(doc)
+        for column, value in self.tables.derive(doc).items():
+            values[f"v_{column}"] = value
         if self._execute(self.queries.update_row, values) != 1:
             raise VersionConflict(f"{self.tables.kind} {stored.seq} changed concurrently")
         # From the stored text: the caller may have changed stored.doc in place.

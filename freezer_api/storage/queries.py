@@ -65,6 +65,17 @@ class CompiledQuery:
         return sql, [[row[name] for name in names] for row in rows]
 
 
+def fetch_rows(dbapi_connection: Any, dialect: Dialect, query: CompiledQuery, values: dict[str, Any]) -> list[tuple]:
+    """Run a read on the driver's connection; its rows."""
+    sql, parameters = query.parameters(dialect, values)
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 @dataclass(frozen=True)
 class SearchShape:
     """What a search statement looks like, independent of the values searched for."""
@@ -108,7 +119,7 @@ class Queries:
         new_row = insert(t).values({name: bindparam(f"v_{name}") for name in self.row_columns})
         self.insert_row = CompiledQuery(new_row)
         self.insert_row_returning = CompiledQuery(new_row.returning(t.c.seq))  # PostgreSQL: no lastrowid
-        changed = ["version", "doc", "search_text", *tables.derived]
+        changed = ["version", "doc", "search_text", *tables.derived_columns]
         self.changed_columns = changed
         self.update_row = CompiledQuery(
             update(t)

@@ -34,6 +34,11 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every revision this release's migrations define."""
+    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
@@ -58,6 +63,21 @@ def differences(engine: Engine) -> list[Any]:
 
 def is_current(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
+
+
+def standing(revision: str | None, *, head: str, known: set[str]) -> str:
+    """Where a database at `revision` stands for this release.
+
+    "current" (this release's head), "behind" (a revision this release
+    knows: its migrations are to be applied; also "no schema at all"), or
+    "newer" (a revision this release does not know, so one a newer release
+    wrote: this release serves it during a rolling upgrade, README "Upgrades").
+    """
+    if revision == head:
+        return "current"
+    if revision is None or revision in known:
+        return "behind"
+    return "newer"
 
 
 def _exclusive(engine: Engine) -> AbstractContextManager[None]:

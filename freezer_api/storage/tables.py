@@ -29,6 +29,8 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
+from freezer_api.domain.restore import catalog_fields
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -88,6 +90,22 @@ class DocumentTables:
     # Columns the server sets beside the document, read back with it, never
     # part of it (a backup's user_name, which only the v1 view shows).
     attributes: tuple[str, ...] = ()
+    # Columns derived together by one function of the document: (names, function).
+    derived_together: tuple[tuple[str, ...], Callable[[dict], dict[str, Any]]] | None = None
+
+    @property
+    def derived_columns(self) -> list[str]:
+        together = self.derived_together[0] if self.derived_together else ()
+        return [*self.derived, *together]
+
+    def derive(self, doc: dict) -> dict[str, Any]:
+        """The value of every derived column for this document."""
+        values = {column: compute(doc) for column, compute in self.derived.items()}
+        if self.derived_together is not None:
+            names, compute_all = self.derived_together
+            computed = compute_all(doc)
+            values.update((name, computed.get(name)) for name in names)
+        return values
 
 
 def _document_tables(
@@ -96,6 +114,7 @@ def _document_tables(
     *extra: Column | Index,
     derived: dict[str, Callable[[dict], Any]] | None = None,
     attributes: tuple[str, ...] = (),
+    derived_together: tuple[tuple[str, ...], Callable[[dict], dict[str, Any]]] | None = None,
 ) -> DocumentTables:
     table = Table(
         kind,
@@ -127,7 +146,7 @@ def _document_tables(
         Column("doc_seq", Seq, primary_key=True, autoincrement=False),
         sqlite_with_rowid=False,
     )
-    return DocumentTables(kind, id_column, table, terms, derived or {}, attributes)
+    return DocumentTables(kind, id_column, table, terms, derived or {}, attributes, derived_together)
 
 
 def _integer(value: Any) -> int | None:
@@ -152,14 +171,41 @@ def backup_time_stamp(doc: dict) -> int | None:
     return _integer(stamp)
 
 
+# What backup sets and restore plans read (freezer_api.domain.restore.catalog_fields).
+# The set's names are only grouped and filtered on, never indexed (a container
+# is a path of any length); host_set, a digest of hostname and backup_name, is.
+CATALOG_COLUMNS = (
+    "container",
+    "hostname",
+    "backup_name",
+    "host_set",
+    "set_time_stamp",
+    "set_level",
+    "storage",
+    "mode",
+    "problem",
+)
+SetName = DocumentText
+
 BACKUPS = _document_tables(
     "backups",
     "backup_id",
     Column("time_stamp", BigInteger, nullable=True),
     Column("user_name", String(255), nullable=True),
+    Column("container", SetName, nullable=True),
+    Column("hostname", SetName, nullable=True),
+    Column("backup_name", SetName, nullable=True),
+    Column("host_set", String(64), nullable=True),
+    Column("set_time_stamp", BigInteger, nullable=True),
+    Column("set_level", BigInteger, nullable=True),
+    Column("storage", String(255), nullable=True),
+    Column("mode", String(255), nullable=True),
+    Column("problem", Text, nullable=True),
     Index("ix_backups_project_time", "project_id", "time_stamp"),
+    Index("ix_backups_project_host_set", "project_id", "host_set", "set_time_stamp", "set_level"),
     derived={"time_stamp": backup_time_stamp},
     attributes=("user_name",),
+    derived_together=(CATALOG_COLUMNS, catalog_fields),
 )
 
 CLIENTS = _document_tables(

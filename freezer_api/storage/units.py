@@ -7,6 +7,7 @@ from typing import Any, overload
 from sqlalchemy.engine import Dialect
 
 from freezer_api.storage import tables
+from freezer_api.storage.catalog import BackupCatalog
 from freezer_api.storage.documents import DocumentRepository
 
 
@@ -53,6 +54,10 @@ class UnitOfWork:
         self.dbapi_connection = dbapi_connection
         self.dialect = dialect
         self.writable = writable
+
+    @property
+    def backup_catalog(self) -> BackupCatalog:
+        return BackupCatalog(self.dbapi_connection, self.dialect)
 
     def execute(self, sql: str) -> None:
         """Run one SQL statement in this transaction (session settings, tests)."""

@@ -1,5 +1,7 @@
 """v2 backups (docs/resources.md#backups)."""
 
+import pytest
+
 from tests.conftest import identity_headers, new_project
 from tests.support.factories import backup_metadata
 
@@ -267,3 +269,21 @@ def test_methods_not_served_are_405_with_allow(api, project):
     assert "PATCH" in reply.headers["allow"]
     assert reply.json()["title"]
     assert api.put(backups_path(project), {}).status == 405
+
+
+@pytest.mark.parametrize("field", ["time_stamp", "curr_backup_level"])
+@pytest.mark.parametrize("value", ["yesterday", "1718000000", -1, 1.5, True, None, [1], 2**53])
+def test_time_stamp_and_level_must_be_non_negative_integers(api, project, field, value):
+    path = f"/v2/{project}/backups"
+    reply = api.post(path, backup_metadata(**{field: value}))
+    assert reply.status == 400 and field in reply.json()["description"], reply
+    backup_id = api.post(path, backup_metadata()).json()["backup_id"]
+    for patch in ({"backup_metadata": {field: value}}, {field: value}):
+        reply = api.patch(f"{path}/{backup_id}", patch)
+        assert reply.status == 400 and field in reply.json()["description"], reply
+    assert len(api.get(path).json()["backups"]) == 1
+
+
+def test_integral_time_stamp_and_level_are_accepted(api, project):
+    reply = api.post(f"/v2/{project}/backups", backup_metadata(time_stamp=1718000000, curr_backup_level=2.0))
+    assert reply.status == 201

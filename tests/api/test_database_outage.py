@@ -11,13 +11,14 @@ from __future__ import annotations
 import time
 
 import pytest
+import requests
 from sqlalchemy.engine import make_url
 
 from tests.conftest import as_persona
 from tests.support import databases
 from tests.support.factories import backup_metadata
 from tests.support.personas import PERSONAS
-from tests.support.server import start_server
+from tests.support.server import start_server, wait_for_healthcheck
 from tests.support.tcp_proxy import TcpProxy
 
 CONNECT_TIMEOUT = 2
@@ -104,3 +105,33 @@ def test_outage_is_503_with_retry_after_and_the_api_recovers_without_restart(out
         assert member.post(BACKUPS, backup_metadata(backup_name=f"after-outage-{round_}")).status == 201
         assert member.patch(f"{BACKUPS}/{backup_id}", {"status": "available"}).status == 200
     assert member.get(BACKUPS, {"match": [{"backup_name": "during-outage"}]}).json()["backups"] == []
+
+
+def test_the_healthcheck_is_503_while_the_database_is_unreachable_and_200_once_it_is_back(outage):
+    server, proxy = outage
+    assert requests.get(server.url + "/healthcheck", timeout=30).text == "OK"
+    # Results are cached for a second per worker; a cut shows within that, plus connect_timeout.
+    within = CONNECT_TIMEOUT + SOCKET_TIMEOUT + 5
+    try:
+        proxy.cut()
+        reply = wait_for_healthcheck(server.url, 503, within=within)
+        assert reply.status_code == 503
+        assert reply.json() == {"title": "Service Unavailable", "description": "The database cannot be reached."}
+        detailed = requests.get(server.url + "/healthcheck", params={"detailed": "true"}, timeout=30)
+        assert detailed.status_code == 503
+        checks = {check["name"]: check for check in detailed.json()["checks"]}
+        assert checks["database"]["status"] == "failed", checks
+        assert checks["database"]["latency_ms"] < (CONNECT_TIMEOUT + 2) * 1000
+
+        proxy.restore()
+        assert wait_for_healthcheck(server.url, 200, within=within).status_code == 200
+
+        # A host that accepts connections but never answers: a probe waits out connect_timeout, then 503.
+        proxy.blackhole()
+        assert wait_for_healthcheck(server.url, 503, within=within).status_code == 503
+        detailed = requests.get(server.url + "/healthcheck", params={"detailed": "true"}, timeout=30)
+        assert detailed.status_code == 503
+        assert {check["name"]: check["status"] for check in detailed.json()["checks"]}["database"] == "failed"
+    finally:
+        proxy.restore()
+    assert wait_for_healthcheck(server.url, 200, within=within).status_code == 200

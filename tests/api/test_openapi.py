@@ -125,14 +125,20 @@ def test_every_authenticated_operation_documents_401_and_public_ones_need_no_tok
         ("HEAD", "/healthcheck"),
         ("GET", "/openapi.json"),
         ("GET", "/docs"),
+        ("GET", "/metrics"),
     }
+    # /metrics needs no X-Auth-Token, but its own bearer token when [metrics] token is set.
+    own_token = {("GET", "/metrics")}
     for path, item in document["paths"].items():
         for method, operation in item.items():
             if method == "parameters":
                 continue
-            if (method.upper(), path) in public:
+            if (method, path) == ("get", "/healthcheck"):  # a token unlocks ?detailed=true
+                assert operation["security"] == [{}, {"token": []}]
+                assert "401" in operation["responses"]
+            elif (method.upper(), path) in public:
                 assert operation["security"] == [], path
-                assert "401" not in operation["responses"]
+                assert ("401" in operation["responses"]) == ((method.upper(), path) in own_token), path
             else:
                 assert "security" not in operation, path
                 assert "401" in operation["responses"], (method, path)

@@ -6,8 +6,8 @@ from tests.support.factories import backup_metadata
 
 
 @pytest.fixture
-def catalog(api, project):
-    """Four backups of one project; returns (path, {name: backup_id})."""
+def catalog(api, project, store_older_backups):
+    """Four backups of one project, two stored with values older releases accepted; (path, {name: backup_id})."""
     path = f"/v2/{project}/backups"
     docs = {
         "etc": backup_metadata(
@@ -26,6 +26,8 @@ def catalog(api, project):
             nested={"deep": {"owner": "bob"}},
             tags=["silver"],
         ),
+    }
+    older = {
         "home": backup_metadata(
             backup_name="home", storage="local", time_stamp="3000", curr_backup_level=1.0, encrypted=True
         ),
@@ -36,6 +38,9 @@ def catalog(api, project):
         reply = api.post(path, doc)
         assert reply.status == 201
         ids[name] = reply.json()["backup_id"]
+    for name, doc in older.items():
+        store_older_backups(project, {f"older-{name}": doc})
+        ids[name] = f"older-{name}"
     return path, ids
 
 

@@ -17,7 +17,7 @@ import pytest
 from freezer_api.app import create_app
 from freezer_api.ui import STATIC
 from tests.conftest import make_conf
-from tests.support.factories import client_info, job
+from tests.support.factories import backup_metadata, client_info, job
 from tests.support.personas import PERSONAS, tokens_file_content
 
 MEMBER = PERSONAS["member_a"]
@@ -314,14 +314,36 @@ def test_the_pages_show_health_runs_sets_and_restores_once_those_routes_are_serv
 
 
 def test_without_those_routes_the_pages_say_what_is_missing(ui, logged_in):
-    client_id, job_id = seeded_job(ui)
+    _, job_id = seeded_job(ui)
     assert 'data-pending="GET /v2/{project_id}/health"' in ui.simulate_get("/ui", headers=logged_in).text
     page = ui.simulate_get(f"/ui/jobs/{job_id}", headers=logged_in).text
     assert 'data-pending="GET /v2/{project_id}/jobs/{job_id}/runs"' in page
-    token = csrf_token(ui, logged_in, "/ui")
-    form = {"client_id": client_id, "restore_abs_path": "/srv", "csrf_token": token}
-    refused = post_form(ui, "/ui/backups/b1/restore", form, {**logged_in, **ORIGIN, "Accept": "text/html"})
-    assert refused.status_code == 501 and "cannot restore from the catalog yet" in refused.text
+
+
+def test_restoring_from_the_catalog_creates_the_restore_job(ui, logged_in):
+    api = falcon.testing.TestClient(ui.app, headers={"X-Auth-Token": MEMBER.token})
+    target = client_info(hostname="spare01.example.com")
+    assert api.simulate_post(f"/v2/{MEMBER.project_id}/clients", json=target).status_code == 201
+    source = backup_metadata(hostname="db01.example.com", backup_name="db_nightly", time_stamp=1764700000)
+    backup_id = api.simulate_post(f"/v2/{MEMBER.project_id}/backups", json=source).json["backup_id"]
+    sets = ui.simulate_get("/ui/backup-sets", headers=logged_in).text
+    assert "db_nightly" in sets and f"/ui/backups/{backup_id}#restore" in sets
+    token = csrf_token(ui, logged_in, f"/ui/backups/{backup_id}")
+    form = {"client_id": target["client_id"], "restore_abs_path": "/srv/restore", "csrf_token": token}
+    created = post_form(ui, f"/ui/backups/{backup_id}/restore", form, {**logged_in, **ORIGIN})
+    assert created.status_code == 303, created.text
+    job_id = re.match(r"/ui/jobs/([^?]+)\?", created.headers["location"]).group(1)
+    restore_job = api.simulate_get(f"/v2/{MEMBER.project_id}/jobs/{job_id}").json
+    assert restore_job["client_id"] == target["client_id"]
+    action = restore_job["job_actions"][0]["freezer_action"]
+    assert (action["action"], action["hostname"], action["backup_name"]) == (
+        "restore",
+        "db01.example.com",
+        "db_nightly",
+    )
+    assert action["restore_abs_path"] == "/srv/restore"
+    refused = post_form(ui, "/ui/backups/nope/restore", form, {**logged_in, **ORIGIN, "Accept": "text/html"})
+    assert refused.status_code == 404 and "<h1>Not found</h1>" in refused.text
 
 
 def test_lists_are_paged(tmp_path):

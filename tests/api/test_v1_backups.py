@@ -100,6 +100,8 @@ def test_a_missing_id_field_is_400_naming_it_and_stores_nothing(api, field):
         {"host_name": 7},
         {"timestamp": "1430000000"},
         {"timestamp": True},
+        {"timestamp": -1},
+        {"time_stamp": "yesterday"},
         {"level": -1},
         {"level": 1.5},
         {"container": "/var/lib/freezer"},

@@ -19,7 +19,7 @@ VICTIM_PROJECT = "project-a"
 V2 = "/v2/{project_id}"
 
 # The base rules the default operation rules are made of (freezer_api/policies/base.py).
-PUBLIC = "public"  # no token needed: /, /healthcheck, /openapi.json, /docs
+PUBLIC = "public"  # no token needed: /, /healthcheck, /openapi.json, /docs, /metrics (from loopback)
 IDENTIFIED = "identified"  # any valid token: the home documents
 READER_OR_SERVICE = "admin_or_reader_or_service"
 OWNER = "admin_or_owner"
@@ -27,7 +27,7 @@ OWNER_OR_SERVICE = "admin_or_owner_or_service"
 ADMIN_OR_SERVICE = "admin_or_service"
 
 # What a route does to the documents it names.
-READS = ("list", "read")
+READS = ("list", "read", "sets", "plan")
 WRITES_EXISTING = ("update", "delete", "event", "session_action", "job_add", "job_remove")
 
 SUCCESS = {
@@ -42,6 +42,9 @@ SUCCESS = {
     "job_add": 204,
     "job_remove": 204,
     "home": 200,
+    "sets": 200,  # GET backup-sets (docs/restore.md#backup-sets)
+    "plan": 200,  # GET restore-plan of the victim's backup's set
+    "restore": 201,  # POST backups/{backup_id}/restore: a new job in the path's project
 }
 
 ID_NAMES = {
@@ -131,9 +134,13 @@ ROUTES: tuple[Route, ...] = (
     Route("HEAD", "/healthcheck", "public"),
     Route("GET", "/openapi.json", "public"),
     Route("GET", "/docs", "public"),
+    Route("GET", "/metrics", "public"),  # its own caller checks: [metrics] allowed_networks, token
     Route("GET", "/v2", "home"),
     *_collection(V2, "backups"),
     *_item(V2, "backups", ("GET", "read"), ("PATCH", "update"), ("DELETE", "delete")),
+    Route("POST", f"{V2}/backups/{{backup_id}}/restore", "restore", "backups"),
+    Route("GET", f"{V2}/backup-sets", "sets", "backups"),
+    Route("GET", f"{V2}/restore-plan", "plan", "backups"),
     *_collection(V2, "clients"),
     *_item(V2, "clients", ("GET", "read"), ("DELETE", "delete")),
     *_catalog(V2),
@@ -248,9 +255,9 @@ def expected(route: Route, situation: Situation) -> Expected:
     if every_project and not passes(persona, ADMIN_OR_SERVICE, project):
         return Expected(403)  # all_projects=true without the right (docs/original-defects.md#d06)
     if project == VICTIM_PROJECT:
-        return Expected(route.success, scratch=route.op not in READS, lists_victim=route.op == "list")
+        return Expected(route.success, scratch=route.op not in READS, lists_victim=route.op in ("list", "sets"))
     # Another project's path (the caller's own, or any for admin): project-a's ids are unknown there...
-    if route.op in ("list", "create", "upsert"):
+    if route.op in ("list", "create", "upsert", "sets"):
         return Expected(route.success, lists_victim=every_project)
     # ...except that admin and service read any project's job by id (docs/jobs.md#listing-across-projects).
     if (

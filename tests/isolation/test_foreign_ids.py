@@ -13,7 +13,14 @@ import pytest
 
 from tests.isolation.routes import VICTIM_PROJECT
 from tests.isolation.world import World, action_body, fresh
-from tests.support.factories import client_info, freezer_action, job, original_backup_metadata, session
+from tests.support.factories import (
+    backup_metadata,
+    client_info,
+    freezer_action,
+    job,
+    original_backup_metadata,
+    session,
+)
 from tests.support.http import Caller, Response
 
 
@@ -190,3 +197,22 @@ def test_a_v1_paging_marker_from_another_project_reveals_nothing(member_a, membe
     assert refused.status == 400, refused
     same_answer(refused, backup_id, member_b.get("/v1/backups", params={"marker": nowhere}), nowhere)
     assert member_a.get("/v1/backups", params={"marker": backup_id}).status == 200
+
+
+def test_a_restore_cannot_target_another_projects_own_client(world, member_a, member_b):
+    """docs/restore.md#restore: the target client must be the caller's to see."""
+    client_id = created(member_a.post(f"/v2/{VICTIM_PROJECT}/clients", client_info()), "client_id")
+    frozen = Frozen(member_a, f"/v2/{VICTIM_PROJECT}/clients/{client_id}")
+    own_backup = created(member_b.post("/v2/project-b/backups", backup_metadata()), "backup_id")
+    nowhere = client_info()["client_id"]
+    path = f"/v2/project-b/backups/{own_backup}/restore"
+    foreign = member_b.post(path, {"client_id": client_id, "restore_abs_path": "/srv"})
+    missing = member_b.post(path, {"client_id": nowhere, "restore_abs_path": "/srv"})
+    assert foreign.status == 404
+    same_answer(foreign, client_id, missing, nowhere)
+    frozen.check()
+    jobs = member_a.get(f"/v2/{VICTIM_PROJECT}/jobs", {"match": [{"client_id": client_id}]}).json()["jobs"]
+    assert jobs == []
+    # The central client is every project's to target.
+    central = member_b.post(path, {"client_id": world.central_client, "restore_abs_path": "/srv"})
+    assert central.status == 201, central

@@ -1,7 +1,7 @@
 """Tenant isolation matrix (issue #7): every route of v1 and v2 x every identity and path situation.
 
 Against a real freezer-api process with static tokens. For each cell
-(routes.py: 77 (method, route) pairs the app serves; 13 v2
+(routes.py: 78 (method, route) pairs the app serves; 13 v2
 situations, 9 v1 situations, 2 for the public routes; the all_projects
 situations on GET routes only) the test checks:
 
@@ -39,7 +39,7 @@ from tests.isolation.world import Target, World, document_id, fresh
 from tests.support.http import Response
 from tests.support.personas import PERSONAS
 
-MATRIX_SIZE = 698
+MATRIX_SIZE = 737
 
 ERROR_TITLES = {401: "Unauthorized", 403: "Access Forbidden", 404: "Not Found"}
 VICTIM_MARKS = (VICTIM_PROJECT, PERSONAS["member_a"].user_id)
@@ -96,8 +96,9 @@ def test_cell(world: World, route: Route, situation: Situation):
     before = world.owner.get(_scratch_path(route, target)).json() if want.scratch and route.op != "create" else None
     cell = Cell(route, situation, want, target, before)
     params = {"all_projects": "true"} if situation.all_projects else {}
-    if route.op == "list":
+    if route.op in ("list", "sets"):
         params["limit"] = "1000"
+    params.update(world.params(route))
     body = world.body(route, target)
     send = _sender(world.caller(situation.persona), cell, params)
     reply = send(target.ids, body)
@@ -161,7 +162,15 @@ def _check_success(world: World, cell: Cell, reply: Response) -> None:
     if op == "home":
         assert "resources" in reply.json()
         return
-    check = {"list": _check_list, "read": _check_read, "create": _check_create, "upsert": _check_upsert}
+    check = {
+        "list": _check_list,
+        "read": _check_read,
+        "create": _check_create,
+        "upsert": _check_upsert,
+        "sets": _check_sets,
+        "plan": _check_plan,
+        "restore": _check_restore,
+    }
     check.get(op, _check_scratch_write)(world, cell, reply)
 
 
@@ -178,6 +187,38 @@ def _check_list(world: World, cell: Cell, reply: Response) -> None:
         if route.kind == "clients" and doc["client"].get("is_central"):
             continue
         assert doc.get("project_id") != VICTIM_PROJECT and doc.get("user_id") != "user-a", f"listed: {doc}"
+
+
+def _check_sets(world: World, cell: Cell, reply: Response) -> None:
+    victim_name = world.victim["backup_metadata"]["backup_name"]
+    names = [s["backup_name"] for s in reply.json()["backup_sets"]]
+    assert names == ([victim_name] if cell.want.lists_victim else []), reply
+
+
+def _check_plan(world: World, cell: Cell, reply: Response) -> None:
+    plan = reply.json()
+    assert plan["backup_id"] == world.victim["backup"] and plan["chain"][0]["project_id"] == VICTIM_PROJECT, plan
+
+
+def _check_restore(world: World, cell: Cell, reply: Response) -> None:
+    """The restore job is in project-a, for project-a's client, restoring the scratch backup's set."""
+    job_id = reply.json()["job_id"]
+    doc = _check_owned_by_path(world, cell, f"/v2/{VICTIM_PROJECT}/jobs/{job_id}")
+    backup = world.owner.get(_scratch_path(cell.route, cell.target)).json()["backup_metadata"]
+    action = doc["job_actions"][0]["freezer_action"]
+    assert (doc["client_id"], action["action"], action["backup_name"]) == (
+        world.victim["client"],
+        "restore",
+        backup["backup_name"],
+    )
+
+
+def _check_owned_by_path(world: World, cell: Cell, path: str) -> dict:
+    reply = world.caller(cell.situation.persona).get(path)
+    assert reply.status == 200, reply
+    doc = reply.json()
+    assert doc["project_id"] == cell.project and doc["user_id"] == cell.caller_user, doc
+    return doc
 
 
 def _check_read(world: World, cell: Cell, reply: Response) -> None:

@@ -74,7 +74,8 @@ class World:
         """Project-a's documents, by its member; their ids by role in the matrix."""
         v: dict = {}
         v["client"] = self._register("member_a", client_info(fresh("isolation-victim"), uuid=fresh("uuid")))
-        v["backup"] = self._post("backups", backup_metadata())
+        v["backup_metadata"] = backup_metadata()
+        v["backup"] = self._post("backups", v["backup_metadata"])
         v["backup_v1_metadata"] = original_backup_metadata()
         v["backup_v1"] = self._post_v1("backups", v["backup_v1_metadata"])
         v["job"] = self._post("jobs", job(self.central_client))
@@ -175,8 +176,20 @@ class World:
 
     # -- bodies ---------------------------------------------------------------
 
+    def params(self, route: Route) -> dict[str, str]:
+        """Query parameters the route needs: the restore plan names the victim's backup's set."""
+        if route.op != "plan":
+            return {}
+        metadata = self.victim["backup_metadata"]
+        return {"hostname": metadata["hostname"], "backup_name": metadata["backup_name"]}
+
     def body(self, route: Route, target: Target):
         """A valid body for the route, so that only identity and ids decide the outcome."""
+        if route.op == "sets":
+            return {"match": [{"backup_name": self.victim["backup_metadata"]["backup_name"]}]}
+        if route.op == "restore":
+            # Project-a's own client: visible in project-a only (another project's is a 404 there).
+            return {"client_id": self.victim["client"], "restore_abs_path": "/tmp/isolation-restore"}
         if route.op == "list":
             return {"match": [{route.id_name: target.ids[route.id_name]}]}
         if route.op == "create":

@@ -15,8 +15,10 @@ import orjson
 import pytest
 from sqlalchemy import text
 
+from freezer_api.domain.backup_sets import BackupSets
 from freezer_api.domain.backups import Backups
 from freezer_api.domain.clients import Clients
+from freezer_api.domain.jobs import Jobs
 from freezer_api.domain.ports import Scope
 from freezer_api.domain.search import document_terms, document_text, parse_search
 from freezer_api.storage import schema
@@ -98,7 +100,7 @@ def _write_as_at_revision_0001(engine, project: str) -> tuple[list[str], str]:
     """Backups and a client written as the 0001 schema stores them (its columns only)."""
     backup_ids, client_id = [], client_info(hostname="db01.example.com")["client_id"]
     documents = []
-    for name, stamp in (("etc", 1000), ("var", 2000), ("etc", 3000)):
+    for name, stamp in (("etc", 1000), ("var", 2000), ("etc", 3000), ("odd", "yesterday")):
         backup_id = uuid.uuid4().hex
         backup_ids.append(backup_id)
         doc = {
@@ -108,7 +110,8 @@ def _write_as_at_revision_0001(engine, project: str) -> tuple[list[str], str]:
             "status": "available",
             "backup_metadata": backup_metadata(backup_name=name, time_stamp=stamp),
         }
-        documents.append(("backups", "backup", "backup_id", backup_id, doc, {"time_stamp": stamp}))
+        time_stamp = stamp if isinstance(stamp, int) else None
+        documents.append(("backups", "backup", "backup_id", backup_id, doc, {"time_stamp": time_stamp}))
     client = {
         "project_id": project,
         "user_id": "agent",
@@ -160,6 +163,14 @@ def test_upgrade_from_the_first_revision_keeps_backups_and_clients(empty_databas
     assert len(etc) == 2 and backup_ids[0] in etc[0] and backup_ids[2] in etc[1]
     assert len(backups.list(project, {"time_after": 2000}, limit=10, offset=0)) == 2
     assert clients.get(project, client_id).doc["client"]["hostname"] == "db01.example.com"
+    # The catalog columns of backup sets were filled from the documents (0005_backup_sets).
+    sets = BackupSets(store, Jobs(store)).list(project, None, limit=10, offset=0)
+    assert [(s["backup_name"], s["backups"], s["last_at"]) for s in sets] == [
+        ("etc", 2, 3000),
+        ("var", 1, 2000),
+        ("odd", 1, None),
+    ]
+    assert "time_stamp 'yesterday'" in sets[2]["unusable"][0]["reason"]
     # Migrated documents stay writable, and the newer kinds work beside them.
     backups.patch(project, backup_ids[0], {"status": "error"})
     assert backups.list(project, {"match": [{"status": "error"}]}, limit=10, offset=0) == [

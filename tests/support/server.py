@@ -149,10 +149,24 @@ def wait_until_healthy(url: str, process: subprocess.Popen) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"freezer-api exited with {process.returncode}")
         try:
-            if requests.get(url + "/healthcheck", timeout=2).status_code == 200:
+            # Under uWSGI or gunicorn the first request also builds the app,
+            # which on a loaded machine takes longer than one probe waits.
+            if requests.get(url + "/healthcheck", timeout=10).status_code == 200:
                 return
         except (requests.ConnectionError, requests.Timeout):
-            # Not listening yet, or a worker still importing the app on a loaded machine.
             pass
         time.sleep(0.05)
     raise RuntimeError(f"freezer-api did not become ready in {READY_TIMEOUT}s")
+
+
+def wait_for_healthcheck(url: str, status: int, *, within: float, steady: int = 10) -> requests.Response:
+    """Poll /healthcheck until it answers `status` `steady` times in a row, so from every worker
+    (each keeps its check results for a second); the last answer, whatever it is, after `within` seconds."""
+    deadline = time.monotonic() + within
+    in_a_row = 0
+    while True:
+        reply = requests.get(url + "/healthcheck", timeout=30)
+        in_a_row = in_a_row + 1 if reply.status_code == status else 0
+        if in_a_row >= steady or time.monotonic() > deadline:
+            return reply
+        time.sleep(0.02)

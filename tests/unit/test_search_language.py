@@ -13,14 +13,21 @@ from tests.support.factories import backup_metadata, client_info
 
 
 @pytest.fixture
-def backups(services, ctx, project) -> dict[str, str]:
-    """Three backups of one project, by name."""
+def backups(services, store, ctx, project) -> dict[str, str]:
+    """Three backups of one project, by name; "var" as older releases stored it (string time_stamp and level)."""
     metadata = {
         "etc": backup_metadata(backup_name="etc", time_stamp=100, curr_backup_level=0, tags=["nightly", 7]),
         "home": backup_metadata(backup_name="home", time_stamp=200, curr_backup_level=1.0, hostname="Web01"),
-        "var": backup_metadata(backup_name="var", time_stamp="300", curr_backup_level="1", mode="mysql"),
     }
-    return {name: services.backups.create(ctx, project, body) for name, body in metadata.items()}
+    ids = {name: services.backups.create(ctx, project, body) for name, body in metadata.items()}
+    older = backup_metadata(backup_name="var", time_stamp="300", curr_backup_level="1", mode="mysql")
+    doc = {"backup_id": "older-var", "project_id": project, "user_id": ctx.user_id, "status": "available"}
+    store.atomic(
+        lambda uow: uow.backups.insert(
+            project, "older-var", ctx.user_id, {**doc, "backup_metadata": older}, {"user_name": ctx.user_name}
+        )
+    )
+    return {**ids, "var": "older-var"}
 
 
 def found(services, project, search, **paging) -> list[str]:

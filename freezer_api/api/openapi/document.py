@@ -14,7 +14,7 @@ from importlib import metadata
 from typing import Any
 
 from freezer_api.api.openapi import root, v1, v2
-from freezer_api.api.openapi.operations import Operation
+from freezer_api.api.openapi.operations import JSON, Operation
 from freezer_api.api.requests import MAX_PAGING_VALUE
 from freezer_api.domain.schemas import common
 
@@ -29,6 +29,8 @@ ERROR = {
 # Operation tables, one per API version (and the routes outside them), with
 # the published names of the schema objects they use (matched by identity).
 TABLES: tuple[list[Operation], ...] = (root.OPERATIONS, v2.OPERATIONS, v1.OPERATIONS)
+# Error responses with a richer body than Error, by published name: (status, description, body schema).
+RESPONSES: dict[str, tuple[int, str, dict]] = {**root.RESPONSES}
 SCHEMAS: dict[str, dict] = {
     "Error": ERROR,
     "Id": common.ID,
@@ -99,7 +101,10 @@ _PATH_PARAMETERS: dict[str, dict[str, Any]] = {
 
 _PAGING_VALUE = {"type": "integer", "minimum": 0, "maximum": MAX_PAGING_VALUE}
 
-_QUERY_PARAMETERS = {
+# What Falcon's get_param_as_bool accepts.
+_BOOLEAN = {"enum": ["true", "True", "t", "yes", "y", "1", "on", "false", "False", "f", "no", "n", "0", "off"]}
+
+_QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
     "limit": {
         "schema": _PAGING_VALUE,
         "description": "Page size; absent or 0 means 10 ([api] default_limit). Larger than [api] max_limit "
@@ -110,8 +115,32 @@ _QUERY_PARAMETERS = {
         "schema": {"type": "string"},
         "description": "Start the page after the backup with this id (v1); empty: from the start.",
     },
+    "hostname": {
+        "schema": {"type": "string", "minLength": 1},
+        "required": True,
+        "description": "The host the backups are of.",
+    },
+    "backup_name": {
+        "schema": {"type": "string", "minLength": 1},
+        "required": True,
+        "description": "The backup name of the set.",
+    },
+    "container": {
+        "schema": {"type": "string"},
+        "description": "The container of the set; needed when the host's backups of that name are in several.",
+    },
+    "at": {
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        "description": "A time_stamp (seconds since the epoch): the newest restore point at or before it. "
+        "Default: now.",
+    },
+    "detailed": {
+        "schema": _BOOLEAN,
+        "description": "Each check's status and latency, run afresh, as JSON: for administrators (policy "
+        "healthcheck:detailed) and for loopback callers that no proxy forwarded (no Forwarded or X-Forwarded-For).",
+    },
     "all_projects": {
-        "schema": {"enum": ["true", "True", "t", "yes", "y", "1", "on", "false", "False", "f", "no", "n", "0", "off"]},
+        "schema": _BOOLEAN,
         "description": "List the jobs of every project (needs jobs:get_all_projects).",
     },
 }
@@ -192,6 +221,10 @@ def build_document(tables: Iterable[list[Operation]] = TABLES) -> dict[str, Any]
             "responses": {
                 name: _error_response(status, description, with_body=True)
                 for status, (name, description) in _ERRORS.items()
+            }
+            | {
+                name: _richer_error_response(status, description, schema)
+                for name, (status, description, schema) in RESPONSES.items()
             },
             "headers": {
                 "RequestId": _REQUEST_ID,
@@ -232,7 +265,9 @@ def _operation(op: Operation, links: dict[str, Any]) -> dict[str, Any]:
     spec: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary, "tags": [op.tag]}
     if op.description:
         spec["description"] = op.description
-    if op.public:
+    if op.token_optional:
+        spec["security"] = [{}, {"token": []}]
+    elif op.public:
         spec["security"] = []
     if op.query:
         spec["parameters"] = [{"$ref": f"#/components/parameters/{name}"} for name in op.query]
@@ -245,13 +280,18 @@ def _operation(op: Operation, links: dict[str, Any]) -> dict[str, Any]:
     success: dict[str, Any] = {"description": op.summary, "headers": headers}
     if op.response is not None and op.method != "HEAD":
         success["content"] = {op.media_type: {"schema": _reference(op.response)}}
+        for media_type, schema in op.other_content:
+            success["content"][media_type] = {"schema": _reference(schema)}
     if links:
         success["links"] = links
     responses: dict[str, Any] = {str(op.status): success}
+    richer_errors = dict(op.error_responses)
     for status in sorted(op.errors):
         name, description = _ERRORS[status]
         if op.method == "HEAD":
             responses[str(status)] = _error_response(status, description, with_body=False)
+        elif status in richer_errors:
+            responses[str(status)] = {"$ref": f"#/components/responses/{richer_errors[status]}"}
         else:
             responses[str(status)] = {"$ref": f"#/components/responses/{name}"}
     spec["responses"] = responses
@@ -267,6 +307,14 @@ def _error_response(status: int, description: str, *, with_body: bool) -> dict[s
     response: dict[str, Any] = {"description": description, "headers": headers}
     if with_body:
         response["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return response
+
+
+def _richer_error_response(status: int, description: str, schema: dict) -> dict[str, Any]:
+    """An error whose body is the Error object or, for some requests, `schema` (which has its fields too)."""
+    response = _error_response(status, description, with_body=False)
+    error = {"$ref": "#/components/schemas/Error"}
+    response["content"] = {JSON: {"schema": {"anyOf": [error, _reference(schema)]}}}
     return response
 
 

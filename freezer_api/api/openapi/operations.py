@@ -37,6 +37,9 @@ class Operation:
     public: bool = False  # served without authentication
     media_type: str = JSON  # of the success body
     creates: str | None = None  # the id (path parameter name) of the document a success returns
+    other_content: tuple[tuple[str, dict], ...] = ()  # (media type, schema): other forms of the success body
+    error_responses: tuple[tuple[int, str], ...] = ()  # (status, name): a richer error than _ERRORS' (RESPONSES)
+    token_optional: bool = False  # public, but a token may unlock more
 
 
 @dataclass(frozen=True, eq=False)

@@ -68,7 +68,44 @@ OPENAPI_DOCUMENT = {
 }
 
 
-SCHEMAS = {"VersionList": VERSION_LIST, "HomeDocument": HOME_DOCUMENT}
+HEALTH_REPORT = {
+    "type": "object",
+    "description": "Each health check as it just ran; with title and description when one failed (503).",
+    "properties": {
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "status": {"enum": ["ok", "failed"]},
+        "checks": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "description": "database, schema, rotation (the disable file)"},
+                    "status": {"enum": ["ok", "failed"]},
+                    "latency_ms": {"type": "number", "minimum": 0},
+                    "detail": {"type": "string", "description": "What the check found."},
+                },
+                "required": ["name", "status", "latency_ms", "detail"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    "required": ["status", "checks"],
+    "additionalProperties": False,
+}
+
+SCHEMAS = {"VersionList": VERSION_LIST, "HomeDocument": HOME_DOCUMENT, "HealthReport": HEALTH_REPORT}
+
+RESPONSES = {
+    "HealthcheckFailed": (
+        503,
+        (
+            "This process cannot serve (a check failed) or its operator took it out of rotation; "
+            "with detailed=true the body is the HealthReport, with title and description."
+        ),
+        HEALTH_REPORT,
+    ),
+}
 
 
 def home_document(version: str) -> Operation:
@@ -101,25 +138,50 @@ OPERATIONS: list[Operation] = [
         "GET",
         "/healthcheck",
         "healthcheck",
-        "Liveness probe for load balancers",
+        "Readiness probe for load balancers",
         "service",
         200,
         {"const": "OK"},
-        (503,),
+        (400, 401, 403, 503),
         public=True,
+        query=("detailed",),
         media_type="text/plain",
-        description="503 while the operator's disable file exists ([healthcheck] disable_by_file_path).",
+        other_content=(("application/json", HEALTH_REPORT),),
+        error_responses=((503, "HealthcheckFailed"),),
+        token_optional=True,
+        description=(
+            "200 `OK` while this process can serve: its database answers and its schema is this release's "
+            "(or newer, during a rolling upgrade). 503 JSON when not (checked at most once a second per worker), "
+            "or while the operator's disable file exists ([healthcheck] disable_by_file_path). With "
+            "`detailed=true`: the HealthReport as JSON (401/403 unless an administrator or a loopback caller)."
+        ),
     ),
     Operation(
         "HEAD",
         "/healthcheck",
         "healthcheck_head",
-        "Liveness probe, without a body",
+        "Readiness probe, without a body",
         "service",
         200,
         None,
         (503,),
         public=True,
+        description="The same checks as GET /healthcheck.",
+    ),
+    Operation(
+        "GET",
+        "/metrics",
+        "metrics",
+        "Prometheus metrics",
+        "service",
+        200,
+        {"type": "string"},
+        (401, 403),
+        public=True,
+        media_type="text/plain",
+        description="The Prometheus text format, for callers in [metrics] allowed_networks (403 otherwise) "
+        "that send 'Authorization: Bearer <token>' when [metrics] token is set (401 otherwise). "
+        "Served only while [metrics] enabled is true (docs/observability.md#metrics).",
     ),
     Operation(
         "GET",

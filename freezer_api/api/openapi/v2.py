@@ -16,7 +16,7 @@ from freezer_api.api.openapi.operations import (
     showing,
 )
 from freezer_api.api.openapi.root import home_document
-from freezer_api.domain.schemas import actions, backups, clients, jobs, search, sessions
+from freezer_api.domain.schemas import actions, backups, clients, jobs, restore, search, sessions
 
 PREFIX = "/v2/{project_id}"
 
@@ -61,6 +61,18 @@ SESSION_RESULT = {
 
 _SESSION_MEMBER = f"{SESSIONS.item}/jobs/{{job_id}}"
 
+BACKUP_SETS = {
+    "type": "object",
+    "properties": {"backup_sets": {"type": "array", "items": restore.BACKUP_SET}},
+    "required": ["backup_sets"],
+}
+
+RESTORE_JOB = {
+    "type": "object",
+    "properties": {"job_id": {"type": "string", "description": "the one-shot restore job"}},
+    "required": ["job_id"],
+}
+
 # Published names of the request and result schemas this version uses.
 SCHEMAS: dict[str, dict] = {
     **{name: schema for kind in KINDS for name, schema in kind.schemas().items()},
@@ -85,6 +97,11 @@ SCHEMAS: dict[str, dict] = {
     "SessionStart": sessions.START,
     "SessionEnd": sessions.END,
     "SessionActionResult": SESSION_RESULT,
+    "BackupSetSearch": restore.SET_SEARCH,
+    "BackupSet": restore.BACKUP_SET,
+    "RestorePlan": restore.RESTORE_PLAN,
+    "BackupRestore": restore.RESTORE,
+    "RestoreJob": RESTORE_JOB,
 }
 
 OPERATIONS: list[Operation] = [
@@ -105,6 +122,52 @@ OPERATIONS: list[Operation] = [
         description="Merges `backup_metadata` shallowly and replaces `status`; answers the whole backup.",
     ),
     deleting(BACKUPS),
+    # backup sets, restore plans, restores from the catalog (docs/restore.md)
+    Operation(
+        "GET",
+        f"{PREFIX}/backup-sets",
+        "v2_list_backup_sets",
+        "List backup sets and their chains",
+        "backups",
+        200,
+        BACKUP_SETS,
+        (*READS_BODY, *AUTHENTICATED, *USES_DATABASE),
+        body=restore.SET_SEARCH,
+        query=("limit", "offset"),
+        description="One entry per (container, hostname, backup_name), in the order the sets first appeared. "
+        "The optional body matches names exactly. Backups whose stored time_stamp, level or status no chain "
+        "can use are listed under `unusable` with the reason.",
+    ),
+    Operation(
+        "GET",
+        f"{PREFIX}/restore-plan",
+        "v2_get_restore_plan",
+        "Find the restore point of a backup set at a time",
+        "backups",
+        200,
+        restore.RESTORE_PLAN,
+        (400, *AUTHENTICATED, 404, 409, *USES_DATABASE),
+        query=("hostname", "backup_name", "container", "at"),
+        description="The newest backup at or before `at` whose chain is complete, and the chain to apply. "
+        "404: no usable backup by then. 409: the backups are in several containers and none is named.",
+    ),
+    Operation(
+        "POST",
+        f"{BACKUPS.item}/restore",
+        "v2_restore_backup",
+        "Restore a backup onto a client",
+        "backups",
+        201,
+        RESTORE_JOB,
+        (*READS_BODY, *AUTHENTICATED, 404, 409, 422, *USES_DATABASE),
+        body=restore.RESTORE,
+        body_required=True,
+        creates="job_id",
+        description="Creates a one-shot job for `client_id` restoring exactly this backup (its container, "
+        "backup name, source hostname, storage and mode, and restore_from_date its time_stamp), then "
+        "`overrides`. 404: the backup or client is not the caller's to see. 409: the backup's chain is broken "
+        "or its stored values are unusable. 422: the client cannot restore that mode or storage.",
+    ),
     # clients: registered schedulers (docs/resources.md#clients)
     listing(CLIENTS, search.SEARCH, description="Lists the project's clients and every project's central clients."),
     creation(

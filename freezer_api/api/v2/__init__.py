@@ -4,6 +4,7 @@ import falcon
 
 from freezer_api.api.resource import Edge
 from freezer_api.api.v2.actions import ActionItem, ActionsCollection
+from freezer_api.api.v2.backup_sets import BackupRestore, BackupSetsCollection, RestorePlan
 from freezer_api.api.v2.backups import BackupItem, BackupsCollection
 from freezer_api.api.v2.clients import ClientItem, ClientsCollection
 from freezer_api.api.v2.jobs import JobEvent, JobItem, JobsCollection
@@ -19,6 +20,9 @@ def add_routes(app: falcon.App, edge: Edge, services: Services) -> None:
     app.add_route("/v2", HomeDocumentResource(V2_HOME))
     app.add_route(f"{PREFIX}/backups", BackupsCollection(edge, s.backups))
     app.add_route(f"{PREFIX}/backups/{{backup_id}}", BackupItem(edge, s.backups))
+    app.add_route(f"{PREFIX}/backups/{{backup_id}}/restore", BackupRestore(edge, s.backup_sets))
+    app.add_route(f"{PREFIX}/backup-sets", BackupSetsCollection(edge, s.backup_sets))
+    app.add_route(f"{PREFIX}/restore-plan", RestorePlan(edge, s.backup_sets))
     app.add_route(f"{PREFIX}/clients", ClientsCollection(edge, s.clients))
     app.add_route(f"{PREFIX}/clients/{{client_id}}", ClientItem(edge, s.clients))
     app.add_route(f"{PREFIX}/jobs", JobsCollection(edge, s.jobs))
