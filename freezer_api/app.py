@@ -24,6 +24,7 @@ from freezer_api.storage import readiness, schema
 from freezer_api.storage.configured import configured_engine, engine_options
 from freezer_api.storage.engine import is_sqlite, make_read_engine
 from freezer_api.storage.store import Store
+from freezer_api.ui import mount as mount_dashboard
 
 LOG = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> WSGIApp:
         app.add_route(metrics_endpoint.PATH, metrics_endpoint.MetricsResource(conf, registry))
     v2.add_routes(app, edge, services)
     v1.add_routes(app, edge, services)
-    return wrap_wsgi(conf, app)
+    return mount_dashboard(conf, wrap_wsgi(conf, app))
 
 
 def health_checks(store: Store) -> HealthChecks:

@@ -48,11 +48,25 @@ _PAGE = """<!DOCTYPE html>
   <div id="swagger-ui"></div>
   <script src="{assets}/swagger-ui-bundle.js"></script>
   <script>
+    // Browsers send no body with GET: a list's search object goes in its
+    // `search` parameter; one typed in the body editor is moved there.
+    function searchInQuery(request) {{
+      if ((request.method === "GET" || request.method === "HEAD") && request.body !== undefined) {{
+        var url = new URL(request.url, window.location.href);
+        if (!url.searchParams.has("search") && String(request.body).trim()) {{
+          url.searchParams.set("search", String(request.body));
+          request.url = url.toString();
+        }}
+        delete request.body;
+      }}
+      return request;
+    }}
     window.ui = SwaggerUIBundle({{
       url: "{spec}",
       dom_id: "#swagger-ui",
       deepLinking: true,
-      validatorUrl: null
+      validatorUrl: null,
+      requestInterceptor: searchInQuery
     }});
   </script>
 </body>

@@ -214,7 +214,10 @@ def build_document(tables: Iterable[list[Operation]] = TABLES) -> dict[str, Any]
                         "in": "query",
                         "required": False,
                         "description": _SEARCH_DESCRIPTION,
-                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+                        # {}: no filter, so that "Try it out" lists everything until told otherwise.
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}, "example": {}}
+                        },
                     }
                     for name, schema in _SEARCH_PARAMETERS.items()
                 },
