@@ -17,7 +17,7 @@ from typing import Any
 from oslo_config import cfg
 
 from freezer_api.cmd import import_upstream
-from freezer_api.conf import paths, register_opts
+from freezer_api.conf import original, paths, register_opts
 
 
 def _add_parsers(subparsers: Any) -> None:
@@ -122,6 +122,12 @@ def main(argv: list[str] | None = None) -> None:
         project="freezer-api",
         default_config_files=paths.default_config_files(),
     )
+    original.adopt(conf)
+    try:
+        original.check(conf)  # the server warns about ignored options; here only a refusal matters
+    except original.UnsupportedSetting as error:
+        print(f"freezer-manage: {error}", file=sys.stderr)
+        sys.exit(2)
     handler = db_command if conf.command.name == "db" else token_command
     sys.exit(handler(conf))
 

@@ -24,9 +24,10 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Column, Engine, MetaData, Table, create_engine, false, func, select
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.pool import NullPool
 
+from freezer_api.conf.original import our_driver_url
 from freezer_api.domain.ids import is_storable_key
 from freezer_api.storage.engine import parse_database_url
 
@@ -67,8 +68,6 @@ _SESSION_FIELDS = (
     "time_started",
     "time_ended",
 )
-# The driver this server uses for each database the original could be on.
-_OUR_DRIVER = {"mysql": "mysql+pymysql", "mariadb": "mysql+pymysql", "postgresql": "postgresql+psycopg"}
 
 
 @dataclass(frozen=True)
@@ -105,17 +104,8 @@ class Unimportable(Exception):
 
 
 def source_url(url: str) -> URL:
-    """The URL to read the original's database with, on this server's drivers.
-
-    The original's deployments name MySQLdb or psycopg2 (`mysql://`,
-    `mysql+mysqldb://`, `postgresql+psycopg2://`); the same database is read
-    with PyMySQL and psycopg 3.
-    """
-    parsed = make_url(url)
-    backend = parsed.get_backend_name()
-    if backend in _OUR_DRIVER:
-        parsed = parsed.set(drivername=_OUR_DRIVER[backend])
-    return parse_database_url(parsed.render_as_string(hide_password=False))
+    """The URL to read the original's database with, on this server's drivers (MySQLdb, psycopg2: no)."""
+    return parse_database_url(our_driver_url(url))
 
 
 def open_source(url: str) -> Engine:

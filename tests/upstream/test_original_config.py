@@ -1,0 +1,150 @@
+"""The original freezer-api's configuration file starts this server (docs/migrating.md#configuration)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from freezer_api.conf import new_conf, original
+from tests.support.server import LiveServer, free_port, stop_process, wait_until_healthy
+from tests.support.upstream_api import PASTE_INI
+
+KEYSTONE_AUTHTOKEN = (
+    "[keystone_authtoken]\n"
+    "www_authenticate_uri = http://127.0.0.1:5000/v3\n"
+    "auth_url = http://127.0.0.1:5000/v3\n"
+    "auth_type = password\n"
+    "username = freezer\n"
+    "password = secret\n"
+    "project_name = service\n"
+    "user_domain_name = Default\n"
+    "project_domain_name = Default\n"
+)
+
+
+def original_file(directory: Path, database_url: str, port: int, *, storage: str = "sqlalchemy") -> Path:
+    """freezer-api.conf as an original 19.0.0 deployment has it, with [database] on the new database."""
+    paste = directory / "freezer-paste.ini"
+    paste.write_text(PASTE_INI)
+    path = directory / "freezer-api.conf"
+    path.write_text(
+        "[DEFAULT]\n"
+        "bind_host = 127.0.0.1\n"
+        f"bind_port = {port}\n"
+        "debug = false\n"
+        f"log_file = {directory / 'ignored.log'}\n"
+        "[paste_deploy]\n"
+        f"config_file = {paste}\n"
+        "[storage]\n"
+        f"backend = {storage}\n"
+        f"driver = {storage}\n"
+        "[database]\n"
+        f"connection = {database_url}\n"
+        "max_pool_size = 3\n"
+        "connection_recycle_time = 3600\n"
+        "[centralized_scheduler]\n"
+        "enabled = true\n"
+        "trusts_delegated_roles = member\n" + KEYSTONE_AUTHTOKEN
+    )
+    return path
+
+
+def start_with(config: Path, directory: Path, port: int) -> LiveServer:
+    log_file = directory / "server.log"
+    with open(log_file, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", str(config)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", process, directory, config, log_file)
+    try:
+        wait_until_healthy(server.url, process)
+    except RuntimeError as error:
+        server.stop()
+        raise AssertionError(f"{error}\n{server.log()}") from None
+    return server
+
+
+def test_the_original_file_starts_this_server_with_keystone_and_warns_once_per_ignored_option(tmp_path):
+    port = free_port()
+    database = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    config = original_file(tmp_path, database, port)
+    server = start_with(config, tmp_path, port)
+    try:
+        # Keystone, as the original: a request without a token is refused by auth_token.
+        assert requests.get(f"{server.url}/v2/some-project/backups", timeout=10).status_code == 401
+    finally:
+        server.stop()
+    log = server.log()
+    for option in (
+        "[paste_deploy] config_file",
+        "[storage] backend",
+        "[storage] driver",
+        "[DEFAULT] debug",
+        "[DEFAULT] log_file",
+        "[database] connection_recycle_time",
+    ):
+        assert log.count(f"{option} is ignored") == 1, (option, log)
+    for accepted in (
+        "bind_port",
+        "[database] connection ",
+        "max_pool_size",
+        "centralized_scheduler",
+        "keystone_authtoken",
+    ):
+        assert f"{accepted} is ignored" not in log, accepted
+
+
+@pytest.mark.parametrize("option", ["backend", "driver"])
+def test_elasticsearch_storage_refuses_to_start_and_says_how_to_import(tmp_path, option):
+    port = free_port()
+    config = original_file(tmp_path, f"sqlite:///{tmp_path / 'new.sqlite'}", port)
+    text = config.read_text().replace(f"{option} = sqlalchemy", f"{option} = elasticsearch")
+    config.write_text(text)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "freezer_api.cmd.api", "--config-file", str(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        output, _ = process.communicate(timeout=60)
+    finally:
+        stop_process(process, grace=5)
+    assert process.returncode != 0
+    message = output.decode()
+    assert "Elasticsearch storage is not supported" in message
+    assert "freezer-manage db import-upstream" in message
+    manage = subprocess.run(
+        [sys.executable, "-m", "freezer_api.cmd.manage", "--config-file", str(config), "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert manage.returncode == 2 and "Elasticsearch storage is not supported" in manage.stderr
+
+
+def test_the_original_names_map_onto_this_servers_options(tmp_path):
+    config = original_file(tmp_path, "mysql+mysqldb://freezer:secret@127.0.0.1/freezer", 9090)
+    conf = new_conf()
+    conf(args=["--config-file", str(config)], project="freezer-api", default_config_files=[])
+    original.adopt(conf)
+    assert conf.database.pool_size == 3  # max_pool_size, the original's oslo.db name
+    assert conf.database.connection == "mysql+pymysql://freezer:secret@127.0.0.1/freezer"
+    assert conf.auth_strategy == "keystone"
+    assert conf.bind_port == 9090
+    assert conf.centralized_scheduler.trusts_delegated_roles == ["member"]
+
+
+def test_a_file_that_chooses_its_auth_strategy_keeps_it(tmp_path):
+    config = original_file(tmp_path, "sqlite://", 9090)
+    config.write_text(config.read_text().replace("[DEFAULT]\n", "[DEFAULT]\nauth_strategy = noauth\n"))
+    conf = new_conf()
+    conf(args=["--config-file", str(config)], project="freezer-api", default_config_files=[])
+    original.adopt(conf)
+    assert conf.auth_strategy == "noauth"
+    assert original.check(conf)  # still names what it ignores
