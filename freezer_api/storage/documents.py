@@ -145,7 +145,7 @@ class DocumentRepository:
             self._row(project_id, doc_id, user_id, encoded, attrs)
             for (doc_id, _), encoded, attrs in zip(docs, prepared, attributes, strict=False)
         ]
-        seqs = [self._insert_row(row) for row in rows]
+        seqs = self._insert_rows(rows)
         terms = [
             term
             for seq, encoded in zip(seqs, prepared, strict=False)
@@ -160,6 +160,27 @@ class DocumentRepository:
             StoredDocument(seq, project_id, 1, row["v_doc"], {name: row[f"v_{name}"] for name in names})
             for seq, row in zip(seqs, rows, strict=False)
         ]
+
+    def _insert_rows(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert document rows; their seqs, in order.
+
+        PostgreSQL: one pipelined executemany (psycopg sends every INSERT
+        ... RETURNING before reading any answer), not a round trip per row.
+        """
+        if self.dialect.name != "postgresql" or len(rows) < 2:
+            return [self._insert_row(row) for row in rows]
+        if not self.writable:
+            raise ReadOnly(f"{self.tables.kind}: writes need Store.atomic")
+        sql, parameters = self.queries.insert_row_returning.many(self.dialect, rows)
+        cursor = self.dbapi_connection.cursor()
+        try:
+            cursor.executemany(sql, parameters, returning=True)
+            seqs = [cursor.fetchone()[0]]
+            while cursor.nextset():
+                seqs.append(cursor.fetchone()[0])
+            return seqs
+        finally:
+            cursor.close()
 
     def _insert_row(self, row: dict[str, Any]) -> int:
         if not self.writable:
