@@ -28,6 +28,7 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.pool import NullPool
 
 from freezer_api.conf.original import our_driver_url
+from freezer_api.domain.clients import CAPABILITIES
 from freezer_api.domain.ids import is_storable_key
 from freezer_api.storage.engine import parse_database_url
 
@@ -56,7 +57,7 @@ _ACTION_COLUMNS = {
     "path_to_backup": "path_to_backup",
     "log_file": "log_file",
 }
-_CAPABILITIES = ("supported_actions", "supported_modes", "supported_storages", "supported_engines")
+_CAPABILITIES = tuple(CAPABILITIES)
 _SESSION_FIELDS = (
     "description",
     "session_tag",
@@ -211,11 +212,13 @@ class Source:
             "description": row["description"],
         }
         for name in _CAPABILITIES:
-            if name in row:  # before revision 23c8ad2655a6 there were none: every capability
-                decoded = _loads(row[name], name)
-                client[name] = decoded if decoded is not None else []
-                if not isinstance(client[name], list):
-                    raise Unimportable(f"{name} is not a JSON list")
+            if name not in row:  # before revision 23c8ad2655a6: every capability, as its migration gave
+                client[name] = list(CAPABILITIES[name])
+                continue
+            decoded = _loads(row[name], name)
+            client[name] = decoded if decoded is not None else []  # the original showed NULL as []
+            if not isinstance(client[name], list):
+                raise Unimportable(f"{name} is not a JSON list")
         if not isinstance(row["client_id"], str) or not row["client_id"]:
             raise Unimportable("client_id is empty")
         doc = {"project_id": row["project_id"], "user_id": row["user_id"], "client": client}
