@@ -51,6 +51,15 @@ def db_command(conf: cfg.ConfigOpts) -> int:
     if action == "import-upstream":
         return import_upstream.run(conf)
     engine = configured_engine(conf)
+    original_revision = import_upstream.original_schema_revision(engine)
+    if original_revision is not None:
+        print(
+            f"freezer-manage: this database holds the original freezer-api's schema (revision {original_revision}). "
+            "Give this server a new database ([database] connection) and bring this one's documents over with "
+            "'freezer-manage db import-upstream SOURCE_URL' (README.md, 'Moving from the original freezer-api').",
+            file=sys.stderr,
+        )
+        return 2
     if action == "upgrade":
         schema.upgrade(engine)
         print(f"database at revision {schema.current_revision(engine)}")

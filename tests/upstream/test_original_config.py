@@ -91,3 +91,21 @@ def test_a_file_that_chooses_its_auth_strategy_keeps_it(tmp_path):
     original.adopt(conf)
     assert conf.auth_strategy == "noauth"
     assert original.check(conf)  # still names what it ignores
+
+
+def test_pointing_this_server_at_the_originals_own_database_says_to_import_it(tmp_path):
+    from tests.support.upstream_api import prepare_upstream
+
+    database = f"sqlite:///{tmp_path / 'original.sqlite'}"
+    prepare_upstream(tmp_path / "original", database)
+    config = original_file(tmp_path, database, free_port())
+    for action in ("upgrade", "check"):
+        result = subprocess.run(
+            [sys.executable, "-m", "freezer_api.cmd.manage", "--config-file", str(config), "db", action],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 2, result.stderr
+        assert "holds the original freezer-api's schema (revision 7a3b9c1d2e4f)" in result.stderr
+        assert "db import-upstream" in result.stderr

@@ -41,6 +41,8 @@ ID_KEYS = {
     "jobs": "job_id",
     "backups": "backup_id",
 }
+# Tables only the original's schema has (this server's names its own kinds alike).
+ORIGINAL_ONLY_TABLES = {"action_reports", "job_actions", "user_credentials"}
 # Rows read from the source at a time.
 CHUNK = 1000
 
