@@ -18,7 +18,7 @@ from oslo_config import cfg
 
 from freezer_api import logs
 from freezer_api.cmd import listening
-from freezer_api.conf import default, paths, register_opts
+from freezer_api.conf import default, original, paths, register_opts
 from freezer_api.metrics import processes
 
 LOG = logging.getLogger("freezer_api.cmd.api")
@@ -34,6 +34,7 @@ def load_conf(argv: list[str] | None = None, *, cli: bool = False) -> cfg.Config
     files = [f for f in for_workers.split(os.pathsep) if f] if for_workers is not None else paths.default_config_files()
     register_opts(conf)
     conf(args=argv if argv is not None else [], project="freezer-api", default_config_files=files)
+    original.adopt(conf)
     return conf
 
 
@@ -89,6 +90,11 @@ def prepare(conf: cfg.ConfigOpts) -> None:
     """Checks and first-start set-up done once, before workers start."""
     from freezer_api.app import create_store
 
+    try:
+        for warning in original.check(conf):
+            LOG.warning("%s", warning)
+    except original.UnsupportedSetting as error:
+        raise SystemExit(f"freezer-api: {error}") from None
     if conf.auth_strategy == "noauth":
         if not _is_loopback(conf.bind_host) and not conf.allow_insecure_noauth:
             raise SystemExit(

@@ -61,6 +61,20 @@ class ProgressOutput:
             self.stream.write("\n")
 
 
+def original_schema_revision(engine: Any) -> str | None:
+    """The original freezer-api's alembic revision when `engine` holds its schema, else None."""
+    from sqlalchemy import inspect
+
+    from freezer_api.storage import schema
+    from freezer_api.storage.upstream.source import ORIGINAL_ONLY_TABLES
+
+    names = set(inspect(engine).get_table_names())
+    if not names & ORIGINAL_ONLY_TABLES:
+        return None
+    revision = schema.current_revision(engine)
+    return revision or "unknown"
+
+
 def run(conf: cfg.ConfigOpts) -> int:
     from freezer_api.storage import schema
     from freezer_api.storage.configured import configured_engine

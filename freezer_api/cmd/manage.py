@@ -17,7 +17,7 @@ from typing import Any
 from oslo_config import cfg
 
 from freezer_api.cmd import import_upstream
-from freezer_api.conf import paths, register_opts
+from freezer_api.conf import original, paths, register_opts
 
 
 def _add_parsers(subparsers: Any) -> None:
@@ -51,6 +51,15 @@ def db_command(conf: cfg.ConfigOpts) -> int:
     if action == "import-upstream":
         return import_upstream.run(conf)
     engine = configured_engine(conf)
+    original_revision = import_upstream.original_schema_revision(engine)
+    if original_revision is not None:
+        print(
+            f"freezer-manage: this database holds the original freezer-api's schema (revision {original_revision}). "
+            "Give this server a new database ([database] connection) and bring this one's documents over with "
+            "'freezer-manage db import-upstream SOURCE_URL' (README.md, 'Moving from the original freezer-api').",
+            file=sys.stderr,
+        )
+        return 2
     if action == "upgrade":
         schema.upgrade(engine)
         print(f"database at revision {schema.current_revision(engine)}")
@@ -122,6 +131,12 @@ def main(argv: list[str] | None = None) -> None:
         project="freezer-api",
         default_config_files=paths.default_config_files(),
     )
+    original.adopt(conf)
+    try:
+        original.check(conf)  # the server warns about ignored options; here only a refusal matters
+    except original.UnsupportedSetting as error:
+        print(f"freezer-manage: {error}", file=sys.stderr)
+        sys.exit(2)
     handler = db_command if conf.command.name == "db" else token_command
     sys.exit(handler(conf))
 

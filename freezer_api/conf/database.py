@@ -15,7 +15,14 @@ OPTS = [
         "postgresql+psycopg://USER@HOST/DB or mysql+pymysql://USER@HOST/DB. "
         "Unset: a SQLite file in the per-user data directory.",
     ),
-    cfg.IntOpt("pool_size", min=1, default=8, help="Connections kept open per worker process."),
+    cfg.IntOpt(
+        "pool_size",
+        min=1,
+        default=8,
+        # The original freezer-api's name (oslo.db), so that its configuration file works.
+        deprecated_opts=[cfg.DeprecatedOpt("max_pool_size", group=GROUP)],
+        help="Connections kept open per worker process.",
+    ),
     cfg.IntOpt("max_overflow", min=0, default=16, help="Extra connections a worker may open under load."),
     cfg.IntOpt(
         "pool_timeout",

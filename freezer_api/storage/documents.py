@@ -10,6 +10,7 @@ without decoding and re-encoding them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -158,21 +159,40 @@ class DocumentRepository:
             self._row(project_id, doc_id, user_id, encoded, attrs)
             for (doc_id, _), encoded, attrs in zip(docs, prepared, attributes, strict=False)
         ]
-        seqs = [self._insert_row(row) for row in rows]
+        seqs = self._insert_rows(rows)
         terms = [
-            term
-            for seq, encoded in zip(seqs, prepared, strict=False)
-            for term in _term_rows(seq, project_id, encoded.terms)
+            (seq, name, value) for seq, encoded in zip(seqs, prepared, strict=False) for name, value in encoded.terms
         ]
         if len(terms) >= _COPY_AT_LEAST and self.dialect.name == "postgresql":
-            self._copy_terms(terms)
+            self._copy_terms([_term_row(seq, project_id, name, value) for seq, name, value in terms])
         else:
-            self._execute_many(self.queries.insert_term, terms)
+            self._insert_terms(project_id, terms)
         names = self.tables.attributes
         return [
             StoredDocument(seq, project_id, 1, row["v_doc"], {name: row[f"v_{name}"] for name in names})
             for seq, row in zip(seqs, rows, strict=False)
         ]
+
+    def _insert_rows(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert document rows; their seqs, in order.
+
+        PostgreSQL: one pipelined executemany (psycopg sends every INSERT
+        ... RETURNING before reading any answer), not a round trip per row.
+        """
+        if self.dialect.name != "postgresql" or len(rows) < 2:
+            return [self._insert_row(row) for row in rows]
+        if not self.writable:
+            raise ReadOnly(f"{self.tables.kind}: writes need Store.atomic")
+        sql, parameters = self.queries.insert_row_returning.many(self.dialect, rows)
+        cursor = self.dbapi_connection.cursor()
+        try:
+            cursor.executemany(sql, parameters, returning=True)
+            seqs = [cursor.fetchone()[0]]
+            while cursor.nextset():
+                seqs.append(cursor.fetchone()[0])
+            return seqs
+        finally:
+            cursor.close()
 
     def _insert_row(self, row: dict[str, Any]) -> int:
         if not self.writable:
@@ -184,6 +204,25 @@ class DocumentRepository:
         try:
             cursor.execute(sql, parameters)
             return cursor.fetchone()[0] if returning else cursor.lastrowid
+        finally:
+            cursor.close()
+
+    def _insert_terms(self, project_id: str, terms: list[tuple[int, str, str]]) -> None:
+        """executemany the (doc_seq, name, value) terms, built straight in the driver's parameter order."""
+        if not terms:
+            return
+        if not self.writable:
+            raise ReadOnly(f"{self.tables.kind}: writes need Store.atomic")
+        sql, names = self.queries.insert_term.render(self.dialect)
+        if names is None:
+            parameters: list[Any] = [_term_row(seq, project_id, name, value) for seq, name, value in terms]
+        else:
+            slot = {"v_doc_seq": 0, "v_name": 1, "v_value": 2, "v_project_id": 3}
+            arrange = itemgetter(*(slot[name] for name in names))
+            parameters = [arrange((seq, name, value, project_id)) for seq, name, value in terms]
+        cursor = self.dbapi_connection.cursor()
+        try:
+            cursor.executemany(sql, parameters)
         finally:
             cursor.close()
 
@@ -244,6 +283,10 @@ class DocumentRepository:
         self._execute(self.queries.delete_row, {"seq": stored.seq})
         terms = document_terms(orjson.loads(stored.raw))
         self._execute_many(self.queries.delete_term, _term_rows(stored.seq, stored.project_id, terms))
+
+
+def _term_row(seq: int, project_id: str, name: str, value: str) -> dict[str, Any]:
+    return {"v_doc_seq": seq, "v_name": name, "v_value": value, "v_project_id": project_id}
 
 
 def _term_rows(seq: int, project_id: str, terms: set[Term] | frozenset) -> list[dict[str, Any]]:

@@ -84,6 +84,7 @@ class Upstream:
     directory: Path
     config_file: Path
     port: int
+    database_url: str
     process: subprocess.Popen | None = None
 
     @property
@@ -105,6 +106,28 @@ class Upstream:
         result = self.run("freezer-manage", "db", "sync")
         if "Migration(s) applied" not in result.stdout + result.stderr:
             raise RuntimeError(f"freezer-manage db sync failed:\n{result.stdout}\n{result.stderr}")
+
+    def migrate_to(self, revision: str) -> None:
+        """Its own alembic migrations up to `revision` only: the schema of an older release."""
+        script = (
+            "import os, sys\n"
+            "from alembic import command\n"
+            "from alembic.config import Config\n"
+            "import freezer_api.db.sqlalchemy as package\n"
+            "config = Config(os.path.join(os.path.dirname(package.__file__), 'alembic.ini'))\n"
+            "config.set_main_option('sqlalchemy.url', sys.argv[1].replace('%', '%%'))\n"
+            "command.upgrade(config, sys.argv[2])\n"
+        )
+        result = subprocess.run(
+            [str(self.venv / "bin" / "python"), "-c", script, self.database_url, revision],
+            cwd=self.directory,
+            env=host_environment(self.directory),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"migrating the original's schema to {revision} failed:\n{result.stderr}")
 
     def start(self) -> None:
         with open(self.directory / "upstream.log", "ab") as log:
@@ -143,14 +166,15 @@ class Upstream:
         )
 
 
-def prepare_upstream(directory: Path, database_url: str) -> Upstream:
-    """The original freezer-api's configuration and schema in `database_url`, not started."""
+def prepare_upstream(directory: Path, database_url: str, *, sync: bool = True) -> Upstream:
+    """The original freezer-api's configuration and (unless not `sync`) schema in `database_url`, not started."""
     directory.mkdir(parents=True, exist_ok=True)
     paste = directory / "freezer-paste.ini"
     paste.write_text(PASTE_INI)
     port = free_port()
     config = directory / "freezer-api.conf"
     config.write_text(config_text(database_url, port, paste))
-    upstream = Upstream(installation(), directory, config, port)
-    upstream.sync()
+    upstream = Upstream(installation(), directory, config, port, upstream_database_url(database_url))
+    if sync:
+        upstream.sync()
     return upstream

@@ -152,3 +152,19 @@ def test_rows_the_original_could_not_have_accepted_are_skipped_and_said(flawed_s
     accepted = run_manage(config, "db", "import-upstream", "--allow-skips", flawed_source)
     assert accepted.returncode == 0, accepted.stderr
     assert sorted(_backups(database.url)) == ["good-backup"]
+
+
+def test_ctrl_c_stops_the_import_keeping_what_it_committed(bulk_source, target):
+    database, config = target
+    command = [sys.executable, "-m", "freezer_api.cmd.manage", "--config-file", str(config), "db", "import-upstream"]
+    process = subprocess.Popen([*command, bulk_source], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + DEADLINE
+    while _count(database.url) == 0:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "no backup imported in time"
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)  # what a terminal's Ctrl-C sends
+    _, stderr = process.communicate(timeout=DEADLINE)
+    assert process.returncode == 130, stderr
+    assert "run the same command again to continue" in stderr
+    assert 0 < _count(database.url) < BULK

@@ -67,6 +67,7 @@ class Report:
 def import_upstream(source: Source, store: Store, *, dry_run: bool = False, progress: Progress | None = None) -> Report:
     """Import every live document of `source` into `store` (hold `import_lock` around it)."""
     report = Report(dry_run)
+    statistics = _Statistics()
     totals = {kind: source.count(kind) for kind in KINDS}
     for kind in KINDS:
         counts = report.counts[kind]
@@ -78,6 +79,8 @@ def import_upstream(source: Source, store: Store, *, dry_run: bool = False, prog
             counts.skipped += len(chunk.skips)
             report.skips.extend(chunk.skips)
             imported = chunk.missing if dry_run else _insert_missing(store, kind, chunk)
+            if not dry_run and statistics.grew(counts.imported, len(imported)):
+                statistics.refresh(store.engine, kind)
             counts.imported += len(imported)
             counts.present += len(chunk.documents) - len(imported)
             counts.projects.update(document.project_id for document in imported)
@@ -85,6 +88,47 @@ def import_upstream(source: Source, store: Store, *, dry_run: bool = False, prog
                 progress(kind, counts.read, totals[kind][0])
     report.notes = list(source.notes.lines)
     return report
+
+
+class _Statistics:
+    """Keeps the target's planner statistics in step with a table the import is filling.
+
+    PostgreSQL and MySQL plan from statistics taken when the table was
+    small; an existence check planned on "a few rows" scans the whole
+    project instead of looking each id up, and the import slows down as
+    the table grows. The tables are analysed each time the import has
+    doubled what it wrote to them.
+    """
+
+    FIRST = 1000
+
+    def grew(self, before: int, added: int) -> bool:
+        after = before + added
+        threshold = self.FIRST
+        while threshold <= before:
+            threshold *= 2
+        return after >= threshold
+
+    def refresh(self, engine: Engine, kind: str) -> None:
+        document_tables = next(t for t in tables.ALL if t.kind == kind)
+        names = (document_tables.table.name, document_tables.terms.name)
+        if engine.dialect.name == "postgresql":
+            statements = [f"ANALYZE {', '.join(names)}"]
+        elif engine.dialect.name in ("mysql", "mariadb"):
+            statements = [f"ANALYZE TABLE {', '.join(names)}"]
+        else:
+            return  # SQLite picks the unique index for these lookups without statistics
+        with engine.connect() as conn:
+            raw: Any = conn.connection.dbapi_connection
+            cursor = raw.cursor()
+            try:
+                for statement in statements:
+                    cursor.execute(statement)
+                    if cursor.description:
+                        cursor.fetchall()
+                raw.commit()
+            finally:
+                cursor.close()
 
 
 @dataclass
@@ -188,11 +232,12 @@ def import_lock(engine: Engine) -> Iterator[None]:
     take, release = _LOCK_SQL["postgresql" if backend == "postgresql" else "mysql"]
     key: Any = _advisory_key() if backend == "postgresql" else LOCK_NAME
     with engine.connect() as conn:
-        cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        raw: Any = conn.connection.dbapi_connection
+        cursor = raw.cursor()
         try:
             cursor.execute(take, (key,))
             (held,) = cursor.fetchone()
-            conn.commit()
+            raw.commit()  # the lock belongs to the session: hold no transaction open meanwhile
             if not held:
                 raise ImportLocked("another import into this database is running")
             try:
@@ -200,7 +245,7 @@ def import_lock(engine: Engine) -> Iterator[None]:
             finally:
                 cursor.execute(release, (key,))
                 cursor.fetchall()
-                conn.commit()
+                raw.commit()
         finally:
             cursor.close()
 

@@ -24,9 +24,11 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Column, Engine, MetaData, Table, create_engine, false, func, select
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.pool import NullPool
 
+from freezer_api.conf.original import our_driver_url
+from freezer_api.domain.clients import CAPABILITIES
 from freezer_api.domain.ids import is_storable_key
 from freezer_api.storage.engine import parse_database_url
 
@@ -39,6 +41,8 @@ ID_KEYS = {
     "jobs": "job_id",
     "backups": "backup_id",
 }
+# Tables only the original's schema has (this server's names its own kinds alike).
+ORIGINAL_ONLY_TABLES = {"action_reports", "job_actions", "user_credentials"}
 # Rows read from the source at a time.
 CHUNK = 1000
 
@@ -55,7 +59,7 @@ _ACTION_COLUMNS = {
     "path_to_backup": "path_to_backup",
     "log_file": "log_file",
 }
-_CAPABILITIES = ("supported_actions", "supported_modes", "supported_storages", "supported_engines")
+_CAPABILITIES = tuple(CAPABILITIES)
 _SESSION_FIELDS = (
     "description",
     "session_tag",
@@ -67,8 +71,6 @@ _SESSION_FIELDS = (
     "time_started",
     "time_ended",
 )
-# The driver this server uses for each database the original could be on.
-_OUR_DRIVER = {"mysql": "mysql+pymysql", "mariadb": "mysql+pymysql", "postgresql": "postgresql+psycopg"}
 
 
 @dataclass(frozen=True)
@@ -105,17 +107,8 @@ class Unimportable(Exception):
 
 
 def source_url(url: str) -> URL:
-    """The URL to read the original's database with, on this server's drivers.
-
-    The original's deployments name MySQLdb or psycopg2 (`mysql://`,
-    `mysql+mysqldb://`, `postgresql+psycopg2://`); the same database is read
-    with PyMySQL and psycopg 3.
-    """
-    parsed = make_url(url)
-    backend = parsed.get_backend_name()
-    if backend in _OUR_DRIVER:
-        parsed = parsed.set(drivername=_OUR_DRIVER[backend])
-    return parse_database_url(parsed.render_as_string(hide_password=False))
+    """The URL to read the original's database with, on this server's drivers (MySQLdb, psycopg2: no)."""
+    return parse_database_url(our_driver_url(url))
 
 
 def open_source(url: str) -> Engine:
@@ -221,11 +214,13 @@ class Source:
             "description": row["description"],
         }
         for name in _CAPABILITIES:
-            if name in row:  # before revision 23c8ad2655a6 there were none: every capability
-                decoded = _loads(row[name], name)
-                client[name] = decoded if decoded is not None else []
-                if not isinstance(client[name], list):
-                    raise Unimportable(f"{name} is not a JSON list")
+            if name not in row:  # before revision 23c8ad2655a6: every capability, as its migration gave
+                client[name] = list(CAPABILITIES[name])
+                continue
+            decoded = _loads(row[name], name)
+            client[name] = decoded if decoded is not None else []  # the original showed NULL as []
+            if not isinstance(client[name], list):
+                raise Unimportable(f"{name} is not a JSON list")
         if not isinstance(row["client_id"], str) or not row["client_id"]:
             raise Unimportable("client_id is empty")
         doc = {"project_id": row["project_id"], "user_id": row["user_id"], "client": client}
