@@ -2,9 +2,9 @@
 
 from oslo_config import cfg
 
-from freezer_api.conf import api, centralized_scheduler, database, default, healthcheck, token_auth
+from freezer_api.conf import api, centralized_scheduler, database, default, health, healthcheck, token_auth
 
-_MODULES = (default, api, database, token_auth, centralized_scheduler, healthcheck)
+_MODULES = (default, api, database, token_auth, centralized_scheduler, healthcheck, health)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 import orjson
 
+from freezer_api.domain.runs import JobFacts, JobFactsRepository, RunRepository
 from freezer_api.domain.search import SearchQuery, Term, document_terms, document_text
 
 T = TypeVar("T")
@@ -114,6 +115,41 @@ class DocumentRepository(Protocol):
     def delete(self, stored: StoredDocument) -> None: ...
 
 
+Sighting = tuple[str, str, int]  # (project_id, client_id, epoch seconds)
+
+
+class LivenessRepository(Protocol):
+    """When the server last heard from each client (docs/health.md#liveness)."""
+
+    def record(self, sightings: Sequence[Sighting]) -> None:
+        """Raise each client's last_seen to the sighting's time (never lower it)."""
+        ...
+
+    def last_seen(self, project_id: str, client_id: str) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class JobHealthRow:
+    """A job as health reads it in bulk: its facts, or (a job written before facts were kept) its document."""
+
+    project_id: str
+    job_id: str
+    facts: JobFacts | None
+    doc: dict[str, Any] | None  # only when facts is None
+
+
+class HealthReader(Protocol):
+    """The bulk reads of health (docs/health.md#summary): one query each."""
+
+    def jobs(self, project_id: str | None, *, client_id: str | None = None) -> list[JobHealthRow]:
+        """Every job of the project (None: of every project), or only the client's."""
+        ...
+
+    def clients(self, project_id: str | None) -> list[tuple[str, str, int | None]]:
+        """(project_id, client_id, last_seen or None) of every client registered in the project."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repository of every document kind, in one transaction (or one read)."""
 
@@ -127,6 +163,14 @@ class UnitOfWork(Protocol):
     def actions(self) -> DocumentRepository: ...
     @property
     def sessions(self) -> DocumentRepository: ...
+    @property
+    def runs(self) -> RunRepository: ...
+    @property
+    def job_facts(self) -> JobFactsRepository: ...
+    @property
+    def liveness(self) -> LivenessRepository: ...
+    @property
+    def health(self) -> HealthReader: ...
 
 
 class Store(Protocol):

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from freezer_api.domain.actions import Actions
 from freezer_api.domain.backups import Backups
 from freezer_api.domain.clients import Clients
+from freezer_api.domain.health import HealthPolicy
 from freezer_api.domain.jobs import Jobs
+from freezer_api.domain.liveness import LivenessRecorder
 from freezer_api.domain.ports import Store
+from freezer_api.domain.protection import Health, Runs
 from freezer_api.domain.sessions import Sessions
 from freezer_api.domain.trusts import TrustBroker
 
@@ -20,13 +23,29 @@ class Services:
     jobs: Jobs
     actions: Actions
     sessions: Sessions
+    runs: Runs
+    health: Health
 
     @classmethod
-    def over(cls, store: Store, *, trusts: TrustBroker | None = None) -> Services:
+    def over(
+        cls,
+        store: Store,
+        *,
+        trusts: TrustBroker | None = None,
+        health: HealthPolicy | None = None,
+        liveness: LivenessRecorder | None = None,
+    ) -> Services:
+        policy = health or HealthPolicy()
+        backups = Backups(store)
+        backups.liveness = liveness
+        sessions = Sessions(store)
+        sessions.zone = policy.zone
         return cls(
-            backups=Backups(store),
-            clients=Clients(store),
-            jobs=Jobs(store, trusts),
+            backups=backups,
+            clients=Clients(store, liveness),
+            jobs=Jobs(store, trusts, health=policy, liveness=liveness),
             actions=Actions(store),
-            sessions=Sessions(store),
+            sessions=sessions,
+            runs=Runs(store),
+            health=Health(store, policy),
         )

@@ -4,9 +4,13 @@ import itertools
 
 from oslo_policy import policy
 
-from freezer_api.policies import actions, backups, base, clients, jobs, sessions
+from freezer_api.policies import actions, backups, base, clients, health, jobs, sessions
 
 
 def list_rules() -> list[policy.RuleDefault]:
     """Entry point for oslopolicy-sample-generator --namespace freezer-api."""
-    return list(itertools.chain(base.RULES, backups.RULES, clients.RULES, jobs.RULES, actions.RULES, sessions.RULES))
+    return list(
+        itertools.chain(
+            base.RULES, backups.RULES, clients.RULES, jobs.RULES, actions.RULES, sessions.RULES, health.RULES
+        )
+    )

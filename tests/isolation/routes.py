@@ -26,8 +26,11 @@ OWNER = "admin_or_owner"
 OWNER_OR_SERVICE = "admin_or_owner_or_service"
 ADMIN_OR_SERVICE = "admin_or_service"
 
-# What a route does to the documents it names.
-READS = ("list", "read")
+# What a route does to the documents it names. The protection-state reads
+# (docs/health.md): a job's runs, a project's run search, one run, a job's or
+# client's health, the project's summary.
+STATE_READS = ("job_runs", "run_search", "run_read", "health_read", "health_summary")
+READS = ("list", "read", *STATE_READS)
 WRITES_EXISTING = ("update", "delete", "event", "session_action", "job_add", "job_remove")
 
 SUCCESS = {
@@ -42,6 +45,7 @@ SUCCESS = {
     "job_add": 204,
     "job_remove": 204,
     "home": 200,
+    **dict.fromkeys(STATE_READS, 200),
 }
 
 ID_NAMES = {
@@ -50,6 +54,7 @@ ID_NAMES = {
     "jobs": "job_id",
     "actions": "action_id",
     "sessions": "session_id",
+    "runs": "run_id",
 }
 
 
@@ -137,6 +142,12 @@ ROUTES: tuple[Route, ...] = (
     *_collection(V2, "clients"),
     *_item(V2, "clients", ("GET", "read"), ("DELETE", "delete")),
     *_catalog(V2),
+    Route("GET", f"{V2}/jobs/{{job_id}}/runs", "job_runs", "runs"),
+    Route("GET", f"{V2}/runs", "run_search", "runs"),
+    Route("GET", f"{V2}/runs/{{run_id}}", "run_read", "runs"),
+    Route("GET", f"{V2}/jobs/{{job_id}}/health", "health_read", "jobs"),
+    Route("GET", f"{V2}/clients/{{client_id}}/health", "health_read", "clients"),
+    Route("GET", f"{V2}/health", "health_summary", "health"),
     Route("GET", "/v1", "home"),
     *_collection("/v1", "backups"),
     *_item("/v1", "backups", ("GET", "read"), ("PATCH", "update"), ("PUT", "update"), ("DELETE", "delete")),
@@ -244,13 +255,14 @@ def expected(route: Route, situation: Situation) -> Expected:
     if route.op == "home":
         return Expected(200)
     jobs_list_v2 = route.version == "v2" and route.kind == "jobs" and route.op == "list"
-    every_project = jobs_list_v2 and situation.all_projects
+    every_project = (jobs_list_v2 or route.op == "health_summary") and situation.all_projects
     if every_project and not passes(persona, ADMIN_OR_SERVICE, project):
         return Expected(403)  # all_projects=true without the right (docs/original-defects.md#d06)
     if project == VICTIM_PROJECT:
-        return Expected(route.success, scratch=route.op not in READS, lists_victim=route.op == "list")
+        lists = route.op in ("list", "job_runs", "run_search", "health_summary")
+        return Expected(route.success, scratch=route.op not in READS, lists_victim=lists)
     # Another project's path (the caller's own, or any for admin): project-a's ids are unknown there...
-    if route.op in ("list", "create", "upsert"):
+    if route.op in ("list", "create", "upsert", "run_search", "health_summary"):
         return Expected(route.success, lists_victim=every_project)
     # ...except that admin and service read any project's job by id (docs/jobs.md#listing-across-projects).
     if (

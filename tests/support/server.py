@@ -151,7 +151,9 @@ def wait_until_healthy(url: str, process: subprocess.Popen) -> None:
         try:
             if requests.get(url + "/healthcheck", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Also a timeout: servers that build the app on the first request (uWSGI, gunicorn) may
+            # take longer than one poll to answer it on a loaded machine; the deadline still bounds the wait.
             pass
         time.sleep(0.05)
     raise RuntimeError(f"freezer-api did not become ready in {READY_TIMEOUT}s")

@@ -95,6 +95,7 @@ _PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "job_id": {"schema": common.ID},
     "action_id": {"schema": common.ID},
     "session_id": {"schema": common.ID},
+    "run_id": {"schema": common.ID},
 }
 
 _PAGING_VALUE = {"type": "integer", "minimum": 0, "maximum": MAX_PAGING_VALUE}
@@ -112,7 +113,12 @@ _QUERY_PARAMETERS = {
     },
     "all_projects": {
         "schema": {"enum": ["true", "True", "t", "yes", "y", "1", "on", "false", "False", "f", "no", "n", "0", "off"]},
-        "description": "List the jobs of every project (needs jobs:get_all_projects).",
+        "description": "Cover every project (jobs: needs jobs:get_all_projects; health: health:get_all_projects).",
+    },
+    "attention_limit": {
+        "name": "limit",
+        "schema": _PAGING_VALUE,
+        "description": "At most this many entries in `attention`; absent or 0 means 50.",
     },
 }
 
