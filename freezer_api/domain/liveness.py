@@ -35,9 +35,11 @@ def client_of_poll(search_body: Any) -> str | None:
 class LivenessRecorder:
     """Throttles sightings and writes them off the request path."""
 
-    def __init__(self, store: Store, *, resolution: int):
+    def __init__(self, store: Store, *, resolution: int, background: bool = True):
+        """`background` false: nothing writes until flush() is called (tests)."""
         self.store = store
         self.resolution = resolution
+        self.background = background
         self._lock = threading.Lock()
         self._written: dict[tuple[str, str], int] = {}  # the last sighting queued per client
         self._pending: dict[tuple[str, str], int] = {}
@@ -57,8 +59,9 @@ class LivenessRecorder:
         with self._lock:
             self._written[key] = at
             self._pending[key] = max(at, self._pending.get(key, at))
-        self._ensure_writer()
-        self._wake.set()
+        if self.background:
+            self._ensure_writer()
+            self._wake.set()
 
     def flush(self) -> int:
         """Write the pending sightings in one transaction; how many."""
