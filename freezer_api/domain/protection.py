@@ -22,6 +22,9 @@ from freezer_api.domain.ids import is_possible_id
 from freezer_api.domain.ports import JobHealthRow, Store, UnitOfWork
 from freezer_api.domain.runs import JobFacts, Run, expected_start, initial_facts, parse_run_search
 
+# Runs deleted per transaction by a purge: short transactions beside the live traffic.
+PURGE_BATCH = 1000
+
 
 class Runs:
     """Runs are read-only through the API: the job transitions write them."""
@@ -48,6 +51,19 @@ class Runs:
         query = parse_run_search(search_body)
         with self.store.reading() as uow:
             return uow.runs.search(project_id, query, limit=limit, offset=offset)
+
+    def purge(self, *, older_than_days: int, batch: int = PURGE_BATCH) -> int:
+        """Delete runs that ended more than that many days ago, one batch per transaction; how many.
+
+        A job's latest run stays, however old (its health shows it).
+        """
+        ended_before = now() - older_than_days * 86400
+        deleted = 0
+        while True:
+            count = self.store.atomic(lambda uow: uow.runs.purge(ended_before=ended_before, batch=batch))
+            deleted += count
+            if count < batch:
+                return deleted
 
 
 class Health:

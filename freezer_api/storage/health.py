@@ -117,6 +117,7 @@ class _RunQueries:
             .where(r.ended_at < bindparam("ended_before"), r.open_job.is_(None), ~latest)
             .order_by(r.seq)
             .limit(bindparam("batch"))
+            .offset(bindparam("offset"))  # SQLite renders an OFFSET with every LIMIT
         )
         self.delete_backups = CompiledQuery(delete(RUN_BACKUPS).where(b.run_seq == bindparam("seq")))
         self.delete_run = CompiledQuery(delete(RUNS).where(r.seq == bindparam("seq")))
@@ -211,7 +212,8 @@ class RunRepository(Statements):
         return _with_backups(self._rows(compiled, values))
 
     def purge(self, *, ended_before: int, batch: int) -> int:
-        seqs = [{"seq": row[0]} for row in self._rows(_RUNS.purgeable, {"ended_before": ended_before, "batch": batch})]
+        values = {"ended_before": ended_before, "batch": batch, "offset": 0}
+        seqs = [{"seq": row[0]} for row in self._rows(_RUNS.purgeable, values)]
         self._execute_many(_RUNS.delete_backups, seqs)
         self._execute_many(_RUNS.delete_run, seqs)
         return len(seqs)
