@@ -67,7 +67,9 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> WSGIApp:
         store,
         trusts=make_trust_broker(conf),
         health=health_policy(conf),
-        liveness=LivenessRecorder(store, resolution=conf.health.liveness_resolution),
+        liveness=LivenessRecorder(store, resolution=conf.health.liveness_resolution)
+        if conf.health.record_liveness
+        else None,
     )
     edge = Edge(
         authorizer=Authorizer(conf),

@@ -5,6 +5,12 @@ from collections.abc import Sequence
 from oslo_config import cfg
 
 HEALTH_OPTS = [
+    cfg.BoolOpt(
+        "record_liveness",
+        default=True,
+        help="Record when each client was last heard from. Off: every client's health is unknown and "
+        "stuck and overdue follow only from times (bench/ measures what recording costs a poll).",
+    ),
     cfg.IntOpt(
         "liveness_resolution",
         default=15,

@@ -250,7 +250,10 @@ class Jobs(DocumentService):
             before = stored.doc
             uow.jobs.replace(stored, doc)
             abandon = name == "abort" and self._run_is_stuck(uow, project_id, job_id)
-            track_job_transition(uow, project_id, job_id, before, doc, now(), zone=self.health.zone, abandon=abandon)
+            # An event is the server's write, not a report of a run: it closes a run only when abandoning it.
+            track_job_transition(
+                uow, project_id, job_id, before, doc, now(), zone=self.health.zone, abandon=abandon, reported=False
+            )
             return EVENT_RESULTS[name]
 
         return self.store.atomic(change)

@@ -206,31 +206,35 @@ def track_job_transition(
     *,
     zone: datetime.tzinfo,
     abandon: bool = False,
+    reported: bool = True,
 ) -> RunChange:
     """Open or close the job's run as its change from `before` to `after` says, and refresh its facts.
 
     `before` None: the job is new; `after` None: it is deleted (an open run
     is then lost). `abandon`: close the open run as lost, whatever `after`
-    says (an abort of a stuck run, whose agent will never report). Runs in
-    the transaction of the job write: no run without its transition, no
-    transition without its run.
+    says (an abort of a stuck run, whose agent will never report).
+    `reported` false: the write is the server's own (an event, a session
+    membership), not the scheduler's report of a run: it opens and closes
+    nothing. Runs in the transaction of the job write: no run without its
+    transition, no transition without its run.
     """
     facts = uow.job_facts.get(project_id, job_id) if before is not None else None
     if facts is None:
         facts = initial_facts(project_id, job_id, before or after or {}, at)
     open_run = uow.runs.open_run(project_id, job_id) if facts.open_run_id is not None else None
     closed = opened = None
-    if open_run is not None and (abandon or _run_ended(open_run, before, after)):
+    if open_run is not None and (abandon or (reported and _run_ended(before, after))):
         result = LOST if abandon or after is None else _closing_result(after)
         closed = replace(open_run, ended_at=at, result=result, session_tag=_session_tag(after, open_run))
         uow.runs.close(closed)
         open_run = None
     if (
-        open_run is None
+        reported
+        and open_run is None
         and after is not None
         and not abandon
         and _status(after) == RUNNING
-        and _new_start(before, after)
+        and (closed is not None or _new_start(before, after))
     ):
         opened = Run(
             run_id=new_id(),
@@ -279,18 +283,26 @@ def _schedule(doc: dict[str, Any] | None) -> dict[str, Any]:
     return (doc or {}).get("job_schedule") or {}
 
 
-def _run_ended(run: Run, before: dict[str, Any] | None, after: dict[str, Any] | None) -> bool:
+def _run_ended(before: dict[str, Any] | None, after: dict[str, Any] | None) -> bool:
     """The open run ends: the job left `running`, is gone, or started again (a new time_started)."""
     if after is None or _status(after) != RUNNING:
         return True
-    return _new_start(before, after)
+    return _started_again(before, after)
+
+
+def _started_again(before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
+    """A new time_started: the scheduler stamps one on every start.
+
+    A job whose time_started the server itself replaced (a session's
+    schedule copied in) has none to compare with: the same run goes on.
+    """
+    old, new = _schedule(before).get("time_started"), _schedule(after).get("time_started")
+    return isinstance(old, int) and isinstance(new, int) and old != new
 
 
 def _new_start(before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
-    """A PATCH into running that is a fresh start, not a later report (current_pid) of the same run."""
-    if _status(before) != RUNNING:
-        return True
-    return _schedule(after).get("time_started") != _schedule(before).get("time_started")
+    """With no run open, a PATCH into running starts one, unless it reports on a run already closed."""
+    return _status(before) != RUNNING or _started_again(before, after)
 
 
 def _closing_result(after: dict[str, Any]) -> str:

@@ -156,7 +156,7 @@ class Sessions(DocumentService):
             job_doc["job_schedule"] = copy.deepcopy(session_doc.get("schedule") or {})
             before = job.doc
             uow.jobs.replace(job, job_doc)
-            track_job_transition(uow, project_id, job_id, before, job_doc, now(), zone=self.zone)
+            track_job_transition(uow, project_id, job_id, before, job_doc, now(), zone=self.zone, reported=False)
 
         self.store.atomic(change)
 
@@ -176,7 +176,7 @@ class Sessions(DocumentService):
                 job_doc.setdefault("job_schedule", {})["event"] = "stop"
                 before = job.doc
                 uow.jobs.replace(job, job_doc)
-                track_job_transition(uow, project_id, job_id, before, job_doc, now(), zone=self.zone)
+                track_job_transition(uow, project_id, job_id, before, job_doc, now(), zone=self.zone, reported=False)
 
         self.store.atomic(change)
 

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from tests.conftest import identity_headers, new_project
-from tests.support.factories import backup_metadata, client_info, job
+from tests.support.factories import backup_metadata, client_info, job, session
 from tests.support.http import Caller
 
 
@@ -187,3 +187,19 @@ def test_another_project_sees_no_runs(api, app, project, job_id):
     assert outsider.get(f"/v2/{other}/runs").json() == {"runs": []}
     assert outsider.get(f"/v2/{other}/runs/{run['run_id']}").status == 404
     assert outsider.get(f"/v2/{other}/jobs/{job_id}/runs").status == 404
+
+
+def test_events_and_session_membership_never_open_or_close_a_run(api, project, job_id):
+    agent = Agent(api, project, job_id)
+    agent.start()
+    # The start event resets status and result (as the original did) while the agent still runs the job.
+    assert api.post(f"/v2/{project}/jobs/{job_id}/event", {"start": ""}).status == 202
+    (run,) = runs_of(api, project, job_id)
+    assert run["result"] == "running"
+    agent.patch(current_pid=4343)  # the agent's next report of the same run
+    session_id = api.post(f"/v2/{project}/sessions", session()).json()["session_id"]
+    assert api.put(f"/v2/{project}/sessions/{session_id}/jobs/{job_id}").status == 204
+    assert [r["run_id"] for r in runs_of(api, project, job_id)] == [run["run_id"]]
+    agent.finish()
+    (closed,) = runs_of(api, project, job_id)
+    assert closed["result"] == "success"
