@@ -126,6 +126,23 @@ def facts_of(row: JobHealthRow, at: int, policy: HealthPolicy) -> JobFacts:
     return replace(facts, expected_at=expected_start(facts, schedule, policy.zone))
 
 
+def evaluate_rows(
+    job_rows: list[JobHealthRow], client_rows: list[tuple[str, str, int | None]], at: int, policy: HealthPolicy
+) -> tuple[list[JobHealth], list[ClientHealth]]:
+    """The health of every job and client read in bulk (HealthReader.jobs and .clients), at `at`.
+
+    What the summary, metrics and a dashboard compute their figures from:
+    pure, no reads of its own.
+    """
+    seen = {(project, client): last for project, client, last in client_rows if last is not None}
+    clients = [evaluate_client(client, last, at, policy, project) for project, client, last in client_rows]
+    jobs = []
+    for row in job_rows:
+        facts = facts_of(row, at, policy)
+        jobs.append(evaluate_job(facts, seen.get((facts.project_id, facts.client_id)), at, policy))
+    return jobs, clients
+
+
 def summarize_rows(
     job_rows: list[JobHealthRow],
     client_rows: list[tuple[str, str, int | None]],
@@ -135,15 +152,8 @@ def summarize_rows(
     limit: int,
     with_project: bool = False,
 ) -> Summary:
-    """The summary of rows read in bulk: reusable by metrics and dashboards over the same two reads."""
-    seen = {(project, client): last for project, client, last in client_rows if last is not None}
-    clients: list[ClientHealth] = [
-        evaluate_client(client, last, at, policy, project) for project, client, last in client_rows
-    ]
-    jobs: list[JobHealth] = []
-    for row in job_rows:
-        facts = facts_of(row, at, policy)
-        jobs.append(evaluate_job(facts, seen.get((facts.project_id, facts.client_id)), at, policy))
+    """The summary of rows read in bulk."""
+    jobs, clients = evaluate_rows(job_rows, client_rows, at, policy)
     return summarize(jobs, clients, limit=limit, with_project=with_project)
 
 
