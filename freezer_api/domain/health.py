@@ -10,10 +10,10 @@ evaluate the same rules over the same rows.
 from __future__ import annotations
 
 import datetime
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from freezer_api.domain.runs import FAILED_RESULTS, JobFacts, expected_start
 
@@ -42,8 +42,7 @@ class HealthPolicy:
     zone: datetime.tzinfo = datetime.UTC  # the agents' local time zone (cron fields, dates without offset)
 
 
-@dataclass(frozen=True)
-class ClientHealth:
+class ClientHealth(NamedTuple):
     client_id: str
     state: str
     last_seen: int | None
@@ -51,8 +50,7 @@ class ClientHealth:
     project_id: str = ""
 
 
-@dataclass(frozen=True)
-class JobHealth:
+class JobHealth(NamedTuple):
     job_id: str
     client_id: str
     state: str
@@ -118,7 +116,7 @@ def facts_for_read(facts: JobFacts, job_schedule: dict[str, Any] | None, zone: d
     """Facts of a job written before this server tracked it (job_schedule given): expected start computed now."""
     if job_schedule is None:
         return facts
-    return replace(facts, expected_at=expected_start(facts, job_schedule, zone))
+    return facts._replace(expected_at=expected_start(facts, job_schedule, zone))
 
 
 @dataclass(frozen=True)
@@ -135,25 +133,28 @@ def summarize(
     jobs: Iterable[JobHealth], clients: Iterable[ClientHealth], *, limit: int, with_project: bool = False
 ) -> Summary:
     """Counts of clients and jobs by state, and the `limit` worst of those that need attention."""
-    job_list: Sequence[JobHealth] = list(jobs)
-    client_list: Sequence[ClientHealth] = list(clients)
-    client_counts = dict.fromkeys(CLIENT_STATES, 0) | Counter(c.state for c in client_list)
-    job_counts = dict.fromkeys(JOB_STATES, 0) | Counter(j.state for j in job_list)
-    flagged: list[tuple[tuple[int, int], dict[str, Any]]] = []
-    for job in job_list:
+    client_counts = dict.fromkeys(CLIENT_STATES, 0)
+    job_counts = dict.fromkeys(JOB_STATES, 0)
+    flagged: list[tuple[int, int, int, JobHealth | ClientHealth]] = []
+    for n, job in enumerate(jobs):
+        job_counts[job.state] += 1
         if job.state not in QUIET_JOB_STATES:
-            item = {"kind": "job", "id": job.job_id, "state": job.state, "since": job.since, "client_id": job.client_id}
-            flagged.append(
-                ((SEVERITY[("job", job.state)], job.since or 0), _scoped(item, job.project_id, with_project))
-            )
-    for client in client_list:
+            flagged.append((SEVERITY[("job", job.state)], job.since or 0, n, job))
+    for n, client in enumerate(clients):
+        client_counts[client.state] += 1
         if client.state == "down":
-            item = {"kind": "client", "id": client.client_id, "state": "down", "since": client.since}
-            flagged.append(
-                ((SEVERITY[("client", "down")], client.since or 0), _scoped(item, client.project_id, with_project))
-            )
-    flagged.sort(key=lambda entry: entry[0])
-    return Summary(client_counts, job_counts, [item for _, item in flagged[:limit]])
+            flagged.append((SEVERITY[("client", "down")], client.since or 0, -1 - n, client))
+    worst = heapq.nsmallest(limit, flagged, key=lambda entry: entry[:3])
+    return Summary(client_counts, job_counts, [_attention(entry[3], with_project) for entry in worst])
+
+
+def _attention(health: JobHealth | ClientHealth, with_project: bool) -> dict[str, Any]:
+    if isinstance(health, JobHealth):
+        item = {"kind": "job", "id": health.job_id, "state": health.state, "since": health.since}
+        item["client_id"] = health.client_id
+    else:
+        item = {"kind": "client", "id": health.client_id, "state": health.state, "since": health.since}
+    return _scoped(item, health.project_id, with_project)
 
 
 def _scoped(item: dict[str, Any], project_id: str, with_project: bool) -> dict[str, Any]:

@@ -122,9 +122,21 @@ class Jobs(DocumentService):
         self.health = health or HealthPolicy()
         self.liveness = liveness
 
-    def track(self, uow: UnitOfWork, project_id: str, job_id: str, before: dict | None, after: dict | None) -> None:
-        """Every job write goes through here: runs open and close with its transitions (docs/health.md#runs)."""
-        track_job_transition(uow, project_id, job_id, before, after, now(), zone=self.health.zone)
+    def track(
+        self,
+        uow: UnitOfWork,
+        project_id: str,
+        job_id: str,
+        before: dict | None,
+        after: dict | None,
+        *,
+        reported: bool = True,
+    ) -> None:
+        """Every job write goes through here: runs open and close with its transitions (docs/health.md#runs).
+
+        `reported` false: a write that is not the scheduler's report (a create or a replace by id).
+        """
+        track_job_transition(uow, project_id, job_id, before, after, now(), zone=self.health.zone, reported=reported)
 
     def _saw(self, project_id: str, client_id: Any) -> None:
         if self.liveness is not None and isinstance(client_id, str):
@@ -155,7 +167,7 @@ class Jobs(DocumentService):
             if credentials:
                 doc["user_credentials"] = credentials
             uow.jobs.insert(project_id, job_id, ctx.user_id, doc)
-            self.track(uow, project_id, job_id, None, doc)
+            self.track(uow, project_id, job_id, None, doc, reported=False)
             return job_id
 
         return self.store.atomic(change)
@@ -191,7 +203,7 @@ class Jobs(DocumentService):
                 return doc
 
             version = self.create_or_replace(uow, ctx, project_id, job_id, document)
-            self.track(uow, project_id, job_id, replaced[0], replaced[1])
+            self.track(uow, project_id, job_id, replaced[0], replaced[1], reported=False)
             return version
 
         return self.store.atomic(change)

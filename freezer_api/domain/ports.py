@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import orjson
 
@@ -128,8 +128,7 @@ class LivenessRepository(Protocol):
     def last_seen(self, project_id: str, client_id: str) -> int | None: ...
 
 
-@dataclass(frozen=True)
-class JobHealthRow:
+class JobHealthRow(NamedTuple):
     """A job as health reads it in bulk: its facts, or (a job written before facts were kept) its document."""
 
     project_id: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from freezer_api.domain.clients import visible_client
@@ -123,7 +122,7 @@ def facts_of(row: JobHealthRow, at: int, policy: HealthPolicy) -> JobFacts:
     schedule = doc.get("job_schedule") or {}
     if schedule.get("status") == "running":
         return facts  # a run the server never saw open: nothing is expected of it now
-    return replace(facts, expected_at=expected_start(facts, schedule, policy.zone))
+    return facts._replace(expected_at=expected_start(facts, schedule, policy.zone))
 
 
 def evaluate_rows(
@@ -138,7 +137,7 @@ def evaluate_rows(
     clients = [evaluate_client(client, last, at, policy, project) for project, client, last in client_rows]
     jobs = []
     for row in job_rows:
-        facts = facts_of(row, at, policy)
+        facts = row.facts if row.facts is not None else facts_of(row, at, policy)
         jobs.append(evaluate_job(facts, seen.get((facts.project_id, facts.client_id)), at, policy))
     return jobs, clients
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from freezer_api.domain.errors import BadRequest
 from freezer_api.domain.ids import new_id
@@ -66,9 +66,12 @@ class Run:
         }
 
 
-@dataclass(frozen=True)
-class JobFacts:
-    """What a job's health is computed from: kept by every write of the job and of its runs."""
+class JobFacts(NamedTuple):
+    """What a job's health is computed from: kept by every write of the job and of its runs.
+
+    A named tuple: a summary makes one per job of a project from a row, and
+    a tuple is the cheapest immutable record Python builds.
+    """
 
     project_id: str
     job_id: str
@@ -391,9 +394,9 @@ def _refreshed(
         changes.update(open_run_id=opened.run_id, open_started_at=opened.started_at, last_run_id=opened.run_id)
     if _armed(before, after, closed):
         changes["armed_at"] = at
-    facts = replace(facts, **changes)
+    facts = facts._replace(**changes)
     running = opened is not None or still_open is not None
-    return replace(facts, expected_at=None if running else expected_start(facts, schedule, zone))
+    return facts._replace(expected_at=None if running else expected_start(facts, schedule, zone))
 
 
 def attach_backup(uow: RunsUnit, project_id: str, job_id: Any, backup_id: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -13,13 +13,14 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    case,
     delete,
     func,
     insert,
+    literal_column,
     null,
     or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import mysql, postgresql, sqlite
@@ -45,7 +46,8 @@ RUN_COLUMNS = (
     r.ended_at,
     r.result,
 )
-FACT_NAMES = [f.name for f in fields(JobFacts)]
+FACT_NAMES = list(JobFacts._fields)
+ONE_SHOT = FACT_NAMES.index("one_shot")
 
 
 def _run(row: Sequence[Any], backups: tuple[str, ...] = ()) -> Run:
@@ -241,9 +243,8 @@ _FACTS = _FactQueries()
 
 
 def _facts(row: Sequence[Any]) -> JobFacts:
-    values: dict[str, Any] = dict(zip(FACT_NAMES, row, strict=True))
-    values["one_shot"] = bool(values["one_shot"])
-    return JobFacts(**values)
+    """Facts from a row of FACT_NAMES (one_shot comes back as 0/1 from some drivers: truthiness is what counts)."""
+    return JobFacts._make(row)
 
 
 class JobFactsRepository(Statements):
@@ -254,7 +255,8 @@ class JobFactsRepository(Statements):
         return _facts(rows[0]) if rows else None
 
     def put(self, facts: JobFacts) -> None:
-        values = {f"v_{name}": value for name, value in zip(FACT_NAMES, astuple(facts), strict=True)}
+        values = {f"v_{name}": value for name, value in zip(FACT_NAMES, facts, strict=True)}
+        values["v_one_shot"] = bool(facts.one_shot)
         values.update(project_id=facts.project_id, job_id=facts.job_id)
         if self._execute(_FACTS.update, values) == 0:
             self._execute(_FACTS.insert, values)
@@ -307,17 +309,26 @@ class _ReadShape:
 
 
 def _jobs_read(shape: _ReadShape) -> CompiledQuery:
-    """Every job with its facts; the document only of a job that has none yet."""
+    """Every job's facts, then (one statement) the document of each job that has none yet.
+
+    The facts table alone answers for every job the server has written since
+    it keeps facts: narrow rows, clustered by project. Jobs written before
+    (none once each has been written again) are found by an anti-join on the
+    jobs table's unique index, and only their documents are read.
+    """
     j = JOBS.table.c
-    facts = [h[name] for name in FACT_NAMES]
-    doc = case((h.job_id.is_(None), j.doc))
-    source = JOBS.table.outerjoin(JOB_HEALTH, and_(h.project_id == j.project_id, h.job_id == j.job_id))
-    conditions: list[ColumnElement[bool]] = []
+    facts: Select = select(*(h[name] for name in FACT_NAMES), null().label("doc"))
+    has_facts = select(h.job_id).where(h.project_id == j.project_id, h.job_id == j.job_id).exists()
+    padding = [null().label(name) for name in FACT_NAMES[2:]]
+    # `job_id >= ''` (true of every id) steers the planner to the (project_id, job_id) unique
+    # index, which answers the anti-join alone: only the legacy jobs' rows are then read.
+    legacy: Select = select(j.project_id, j.job_id, *padding, j.doc).where(j.job_id >= literal_column("''"), ~has_facts)
     if not shape.all_projects:
-        conditions.append(j.project_id == bindparam("project_id"))
+        facts = facts.where(h.project_id == bindparam("project_id"))
+        legacy = legacy.where(j.project_id == bindparam("project_id"))
     if shape.one_client:
-        conditions.append(or_(h.client_id == bindparam("client_id"), h.job_id.is_(None)))
-    return CompiledQuery(select(j.project_id, j.job_id, doc, *facts).select_from(source).where(*conditions))
+        facts = facts.where(h.client_id == bindparam("client_id"))
+    return CompiledQuery(union_all(facts, legacy))
 
 
 def _clients_read(all_projects: bool) -> CompiledQuery:
@@ -339,10 +350,11 @@ class HealthReader(Statements):
     def jobs(self, project_id: str | None, *, client_id: str | None = None) -> list[JobHealthRow]:
         query = _JOB_READS[_ReadShape(project_id is None, client_id is not None)]
         rows = self._rows(query, {"project_id": project_id, "client_id": client_id})
+        width = len(FACT_NAMES)
         return [
-            JobHealthRow(row[0], row[1], _facts(row[3:]), None)
-            if row[3] is not None  # the facts' project_id: the job has facts
-            else JobHealthRow(row[0], row[1], None, orjson.loads(row[2]))
+            JobHealthRow(row[0], row[1], JobFacts._make(row[:width]), None)
+            if row[width] is None  # no document: the job has facts
+            else JobHealthRow(row[0], row[1], None, orjson.loads(row[width]))
             for row in rows
         ]
 

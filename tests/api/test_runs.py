@@ -203,3 +203,14 @@ def test_events_and_session_membership_never_open_or_close_a_run(api, project, j
     agent.finish()
     (closed,) = runs_of(api, project, job_id)
     assert closed["result"] == "success"
+
+
+def test_a_replace_by_id_is_no_report_of_a_run(api, project, job_id, client_id):
+    agent = Agent(api, project, job_id)
+    agent.start()
+    assert api.post(f"/v2/{project}/jobs/{job_id}", job(client_id)).status == 201  # status gone from the body
+    (run,) = runs_of(api, project, job_id)
+    assert run["result"] == "running"
+    created = job(client_id, job_schedule={"status": "running", "time_started": 5})
+    new_job = api.post(f"/v2/{project}/jobs", created).json()["job_id"]
+    assert runs_of(api, project, new_job) == []
