@@ -46,6 +46,13 @@ class _InsertCollector:
     def add(self, event: object) -> None:
         """A preloaded backup's event is dropped: there is nobody to tell."""
 
+    @property
+    def runs(self) -> _InsertCollector:
+        return self
+
+    def open_run(self, project_id: str, job_id: str) -> None:
+        return None  # the preloaded backups belong to no run
+
     def get(self, project_id: str, doc_id: str, **_) -> None:
         return None  # fresh random ids: nothing to find
 

@@ -15,6 +15,9 @@ from freezer_api.api.resource import Edge
 from freezer_api.api.versions import VersionsResource
 from freezer_api.auth import WSGIApp, make_authenticator, wrap_wsgi
 from freezer_api.auth.trusts import make_trust_broker
+from freezer_api.domain.health import HealthPolicy
+from freezer_api.domain.liveness import LivenessRecorder
+from freezer_api.domain.schedules import zone_named
 from freezer_api.domain.services import Services
 from freezer_api.events.dispatcher import webhook_targets
 from freezer_api.metrics import endpoint as metrics_endpoint
@@ -55,10 +58,29 @@ def create_store(conf: cfg.ConfigOpts, *, migrate_sqlite: bool = True) -> Store:
     )
 
 
+def health_policy(conf: cfg.ConfigOpts) -> HealthPolicy:
+    """The [health] thresholds and the agents' zone."""
+    group = conf.health
+    return HealthPolicy(
+        client_down_after=group.client_down_after,
+        max_run_time=group.max_run_time,
+        grace=group.grace,
+        zone=zone_named(group.agent_timezone),
+    )
+
+
 def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> WSGIApp:
     """The WSGI application: the Falcon app, behind keystonemiddleware when auth_strategy = keystone."""
     store = store or create_store(conf)
-    services = Services.over(store, targets=webhook_targets(conf), trusts=make_trust_broker(conf))
+    services = Services.over(
+        store,
+        targets=webhook_targets(conf),
+        trusts=make_trust_broker(conf),
+        health=health_policy(conf),
+        liveness=LivenessRecorder(store, resolution=conf.health.liveness_resolution)
+        if conf.health.record_liveness
+        else None,
+    )
     authorizer = Authorizer(conf)
     authenticator = make_authenticator(conf)
     edge = Edge(

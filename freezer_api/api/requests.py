@@ -144,6 +144,11 @@ def paging(req: falcon.Request, limits: Limits) -> tuple[int, int]:
     return min(limit, limits.max_limit), offset or 0
 
 
+def count_limit(req: falcon.Request, limits: Limits, default: int) -> int:
+    """A `limit` that counts entries of an answer (not a page of documents): absent or 0 is `default`."""
+    return min(_non_negative(req, "limit") or default, limits.max_limit)
+
+
 # Paging numbers end up in SQL: they must fit a signed 64-bit integer.
 MAX_PAGING_VALUE = 2**63 - 1
 _INTEGER = re.compile(r"-?[0-9]+")

@@ -2,6 +2,7 @@
 
 freezer-manage [--config-file F] db upgrade | current | check
 freezer-manage [--config-file F] db import-upstream SOURCE_URL [--dry-run] [--allow-skips]
+freezer-manage [--config-file F] db purge-runs [--older-than DAYS]
 freezer-manage [--config-file F] token create --project P --user U [--roles r1,r2] [--user-name N]
 freezer-manage [--config-file F] token list
 freezer-manage [--config-file F] token revoke TOKEN_ID
@@ -27,6 +28,8 @@ def _add_parsers(subparsers: Any) -> None:
     db_actions.add_parser("current", help="print the schema revision of the database")
     db_actions.add_parser("check", help="exit 1 unless the schema is current and matches the models")
     import_upstream.add_parser(db_actions)
+    purge = db_actions.add_parser("purge-runs", help="delete runs that ended long ago (never a job's latest)")
+    purge.add_argument("--older-than", type=int, default=None, metavar="DAYS", help="default: [runs] keep_days (90)")
 
     token = subparsers.add_parser("token", help="static tokens (auth_strategy = token)")
     token_actions = token.add_subparsers(dest="token_action", required=True)
@@ -60,6 +63,8 @@ def db_command(conf: cfg.ConfigOpts) -> int:
             file=sys.stderr,
         )
         return 2
+    if action == "purge-runs":
+        return purge_runs(conf, engine)
     if action == "upgrade":
         schema.upgrade(engine)
         print(f"database at revision {schema.current_revision(engine)}")
@@ -78,6 +83,28 @@ def db_command(conf: cfg.ConfigOpts) -> int:
             print(f"  {difference}")
         return 1
     print(f"schema current ({head}) and matching the models")
+    return 0
+
+
+def purge_runs(conf: cfg.ConfigOpts, engine: Any) -> int:
+    """Delete the runs that ended more than --older-than (or [runs] keep_days) days ago (docs/health.md#retention)."""
+    from freezer_api.domain.protection import Runs
+    from freezer_api.storage import schema
+    from freezer_api.storage.store import Store
+
+    days = conf.command.older_than if conf.command.older_than is not None else conf.runs.keep_days
+    if days < 0:
+        print("freezer-manage: --older-than must not be negative", file=sys.stderr)
+        return 2
+    if not schema.is_current(engine):
+        print("the schema is not current: run 'freezer-manage db upgrade' first", file=sys.stderr)
+        return 1
+    store = Store(engine)
+    try:
+        deleted = Runs(store).purge(older_than_days=days)
+    finally:
+        store.dispose()
+    print(f"deleted {deleted} runs that ended more than {days} days ago")
     return 0
 
 

@@ -8,13 +8,14 @@ from freezer_api.conf import (
     database,
     default,
     events,
+    health,
     healthcheck,
     metrics,
     token_auth,
     ui,
 )
 
-_MODULES = (default, api, database, token_auth, centralized_scheduler, healthcheck, metrics, events, ui)
+_MODULES = (default, api, database, token_auth, centralized_scheduler, healthcheck, health, metrics, events, ui)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

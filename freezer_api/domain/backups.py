@@ -10,7 +10,9 @@ from freezer_api.domain import events
 from freezer_api.domain.documents import DocumentService, require_storable_marker, server_owned, unknown_marker
 from freezer_api.domain.errors import Conflict
 from freezer_api.domain.ids import is_storable_key, new_id
+from freezer_api.domain.liveness import LivenessRecorder
 from freezer_api.domain.ports import DocumentRepository, Scope, StoredDocument, UnitOfWork, prepare
+from freezer_api.domain.runs import attach_backup
 from freezer_api.domain.schemas import backups as schemas
 from freezer_api.domain.search import parse_search
 from freezer_api.domain.validation import require_object, validate
@@ -23,6 +25,7 @@ SERVER_OWNED = server_owned("backup_id", "status")
 
 class Backups(DocumentService):
     noun = "backup"
+    liveness: LivenessRecorder | None = None  # set by Services.over
     time_bounds = True
     # v1 backup ids are composed from the metadata: they follow no pattern.
     possible_id = staticmethod(is_storable_key)
@@ -50,13 +53,18 @@ class Backups(DocumentService):
             }
         )
 
-        def change(uow: UnitOfWork) -> None:
+        job_id = metadata.get("job_id")
+
+        def change(uow: UnitOfWork) -> str | None:
             if uow.backups.get(project_id, backup_id) is not None:
                 raise Conflict(f"A backup with id {backup_id!r} already exists in project {project_id!r}.")
             uow.backups.insert(project_id, backup_id, ctx.user_id, doc, {"user_name": ctx.user_name})
             events.record(uow, events.backup_created(ctx, project_id, doc.doc))
+            return attach_backup(uow, project_id, job_id, backup_id)
 
-        self.store.atomic(change)
+        client_id = self.store.atomic(change)
+        if client_id is not None and self.liveness is not None:
+            self.liveness.saw(project_id, client_id)  # an agent reporting its backup: its client is alive
         return backup_id
 
     def list_with_attributes(

@@ -8,6 +8,7 @@ from freezer_api.context import RequestContext
 from freezer_api.domain.documents import require_storable_marker, unknown_marker
 from freezer_api.domain.errors import BadRequest, Conflict, Forbidden, NotFound, not_found
 from freezer_api.domain.ids import is_possible_client_id, new_id
+from freezer_api.domain.liveness import LivenessRecorder
 from freezer_api.domain.ports import Scope, Store, StoredDocument, UnitOfWork, prepare
 from freezer_api.domain.schemas import clients as schemas
 from freezer_api.domain.schemas.common import ACTIONS, ENGINES, MODES, STORAGES
@@ -31,8 +32,9 @@ def is_central(stored: StoredDocument) -> bool:
 
 
 class Clients:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, liveness: LivenessRecorder | None = None):
         self.store = store
+        self.liveness = liveness
 
     def register(self, ctx: RequestContext, project_id: str, body: Any, *, refresh: bool = True) -> str:
         """Register a client, or refresh the registration this project already has.
@@ -65,7 +67,10 @@ class Clients:
             uow.clients.insert(project_id, client_id, ctx.user_id, new_registration)
             return client_id
 
-        return self.store.atomic(change)
+        registered = self.store.atomic(change)
+        if self.liveness is not None:
+            self.liveness.saw(project_id, client_id)  # a scheduler registers when it starts
+        return registered
 
     def get(self, project_id: str, client_id: str) -> StoredDocument:
         with self.store.reading() as uow:

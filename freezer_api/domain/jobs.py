@@ -14,8 +14,11 @@ from freezer_api.domain.clients import CAPABILITIES, is_central, visible_client
 from freezer_api.domain.clock import now
 from freezer_api.domain.documents import DocumentService, server_owned
 from freezer_api.domain.errors import BadRequest, Conflict, NotFound, Unprocessable, not_found
+from freezer_api.domain.health import HealthPolicy
 from freezer_api.domain.ids import is_possible_id, new_id, require_valid_id
+from freezer_api.domain.liveness import LivenessRecorder, client_of_poll
 from freezer_api.domain.ports import DocumentRepository, Scope, Store, StoredDocument, UnitOfWork
+from freezer_api.domain.runs import track_job_transition
 from freezer_api.domain.schemas import jobs as schemas
 from freezer_api.domain.search import SearchQuery, parse_search
 from freezer_api.domain.trusts import NoTrusts, TrustBroker
@@ -106,9 +109,38 @@ def _job_document(ctx_user: str, project_id: str, job_id: str, body: dict, entri
 class Jobs(DocumentService):
     noun = "job"
 
-    def __init__(self, store: Store, trusts: TrustBroker | None = None):
+    def __init__(
+        self,
+        store: Store,
+        trusts: TrustBroker | None = None,
+        *,
+        health: HealthPolicy | None = None,
+        liveness: LivenessRecorder | None = None,
+    ):
         super().__init__(store)
         self.trusts: TrustBroker = trusts or NoTrusts()
+        self.health = health or HealthPolicy()
+        self.liveness = liveness
+
+    def track(
+        self,
+        uow: UnitOfWork,
+        project_id: str,
+        job_id: str,
+        before: dict | None,
+        after: dict | None,
+        *,
+        reported: bool = True,
+    ) -> None:
+        """Every job write goes through here: runs open and close with its transitions (docs/health.md#runs).
+
+        `reported` false: a write that is not the scheduler's report (a create or a replace by id).
+        """
+        track_job_transition(uow, project_id, job_id, before, after, now(), zone=self.health.zone, reported=reported)
+
+    def _saw(self, project_id: str, client_id: Any) -> None:
+        if self.liveness is not None and isinstance(client_id, str):
+            self.liveness.saw(project_id, client_id)
 
     @staticmethod
     def repository(uow: UnitOfWork) -> DocumentRepository:
@@ -135,6 +167,7 @@ class Jobs(DocumentService):
             if credentials:
                 doc["user_credentials"] = credentials
             uow.jobs.insert(project_id, job_id, ctx.user_id, doc)
+            self.track(uow, project_id, job_id, None, doc, reported=False)
             return job_id
 
         return self.store.atomic(change)
@@ -147,7 +180,15 @@ class Jobs(DocumentService):
         fields = _clean(body)
 
         def change(uow: UnitOfWork) -> int:
+            replaced: list[dict | None] = []
+
             def document(stored: StoredDocument | None) -> dict:
+                replaced.append(None if stored is None else stored.doc)
+                doc = _replacement(stored)
+                replaced.append(doc)
+                return doc
+
+            def _replacement(stored: StoredDocument | None) -> dict:
                 entries = store_job_actions(uow, ctx, project_id, fields["job_actions"])
                 check_client(uow, project_id, fields["client_id"], entries)
                 if stored is None:
@@ -161,7 +202,9 @@ class Jobs(DocumentService):
                     doc["user_credentials"] = old["user_credentials"]
                 return doc
 
-            return self.create_or_replace(uow, ctx, project_id, job_id, document)
+            version = self.create_or_replace(uow, ctx, project_id, job_id, document)
+            self.track(uow, project_id, job_id, replaced[0], replaced[1], reported=False)
+            return version
 
         return self.store.atomic(change)
 
@@ -176,7 +219,7 @@ class Jobs(DocumentService):
         validate(schemas.PATCH, body)
         fields = _clean(body)
 
-        def change(uow: UnitOfWork) -> int:
+        def change(uow: UnitOfWork) -> tuple[int, Any]:
             stored = self.existing(uow, project_id, job_id, for_update=True)
             doc = copy.deepcopy(stored.doc)
             if "job_actions" in fields:
@@ -188,9 +231,15 @@ class Jobs(DocumentService):
                 doc["session_id"] = fields["session_id"] or ""
             if "client_id" in fields or "job_actions" in fields:
                 check_client(uow, project_id, doc["client_id"], doc["job_actions"])
-            return uow.jobs.replace(stored, doc)
+            before = stored.doc
+            version = uow.jobs.replace(stored, doc)
+            self.track(uow, project_id, job_id, before, doc)
+            return version, doc.get("client_id")
 
-        return self.store.atomic(change)
+        version, client_id = self.store.atomic(change)
+        if "job_schedule" in fields:  # what freezer-scheduler PATCHes: its client is alive
+            self._saw(project_id, client_id)
+        return version
 
     def event(self, project_id: str, job_id: str, body: Any) -> str:
         """Apply start, stop or abort to the job's schedule, once (docs/jobs.md#events)."""
@@ -210,7 +259,13 @@ class Jobs(DocumentService):
             if name == "start":
                 schedule["status"] = ""
                 schedule["result"] = ""
+            before = stored.doc
             uow.jobs.replace(stored, doc)
+            abandon = name == "abort" and self._run_is_stuck(uow, project_id, job_id)
+            # An event is the server's write, not a report of a run: it closes a run only when abandoning it.
+            track_job_transition(
+                uow, project_id, job_id, before, doc, now(), zone=self.health.zone, abandon=abandon, reported=False
+            )
             return EVENT_RESULTS[name]
 
         return self.store.atomic(change)
@@ -238,6 +293,7 @@ class Jobs(DocumentService):
         marker: str | None = None,
         all_projects: bool = False,
     ) -> builtins.list[str]:
+        self._saw(project_id, client_of_poll(search_body))  # a scheduler's poll names its client
         if not all_projects:
             return super().list(project_id, search_body, limit=limit, offset=offset, marker=marker)
         if marker is not None:
@@ -259,9 +315,27 @@ class Jobs(DocumentService):
             return raw_jobs
         return [_without_pid(raw) if _client_of(raw) in foreign else raw for raw in raw_jobs]
 
+    def _run_is_stuck(self, uow: UnitOfWork, project_id: str, job_id: str) -> bool:
+        """Whether the job's open run will never be reported: too old, or its client is down."""
+        facts = uow.job_facts.get(project_id, job_id)
+        if facts is None or facts.open_started_at is None:
+            return False
+        at = now()
+        if at > facts.open_started_at + self.health.max_run_time:
+            return True
+        last_seen = uow.liveness.last_seen(project_id, facts.client_id)
+        return last_seen is not None and at > last_seen + self.health.client_down_after
+
     def delete(self, project_id: str, job_id: str, *, ctx: RequestContext | None = None) -> StoredDocument:
-        """Delete the job; its trust goes too when no other job uses it."""
-        stored = super().delete(project_id, job_id)
+        """Delete the job (an open run of it is lost); its trust goes too when no other job uses it."""
+
+        def change(uow: UnitOfWork) -> StoredDocument:
+            stored = self.existing(uow, project_id, job_id, for_update=True)
+            uow.jobs.delete(stored)
+            self.track(uow, project_id, job_id, stored.doc, None)
+            return stored
+
+        stored = self.store.atomic(change)
         credentials = stored.doc.get("user_credentials")
         if credentials and ctx is not None:
             self.trusts.release(ctx, credentials, still_used=self._trust_in_use(project_id, credentials))

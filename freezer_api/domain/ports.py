@@ -11,12 +11,13 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import orjson
 
 from freezer_api.domain.events import EventOutbox
 from freezer_api.domain.restore import CatalogEntry, SetKey
+from freezer_api.domain.runs import JobFacts, JobFactsRepository, RunRepository
 from freezer_api.domain.search import SearchQuery, Term, document_terms, document_text
 from freezer_api.domain.webhooks import WebhookRepository
 
@@ -136,6 +137,39 @@ class BackupCatalog(Protocol):
 
     def entries_between(self, project_id: str, key: SetKey, since: int, until: int) -> list[CatalogEntry]:
         """The set's usable backups from `since` to `until` (time_stamps, inclusive), and its unusable ones."""
+
+
+Sighting = tuple[str, str, int]  # (project_id, client_id, epoch seconds)
+
+
+class LivenessRepository(Protocol):
+    """When the server last heard from each client (docs/health.md#liveness)."""
+
+    def record(self, sightings: Sequence[Sighting]) -> None:
+        """Raise each client's last_seen to the sighting's time (never lower it)."""
+        ...
+
+    def last_seen(self, project_id: str, client_id: str) -> int | None: ...
+
+
+class JobHealthRow(NamedTuple):
+    """A job as health reads it in bulk: its facts, or (a job written before facts were kept) its document."""
+
+    project_id: str
+    job_id: str
+    facts: JobFacts | None
+    doc: dict[str, Any] | None  # only when facts is None
+
+
+class HealthReader(Protocol):
+    """The bulk reads of health (docs/health.md#summary): one query each."""
+
+    def jobs(self, project_id: str | None, *, client_id: str | None = None) -> list[JobHealthRow]:
+        """Every job of the project (None: of every project), or only the client's."""
+        ...
+
+    def clients(self, project_id: str | None) -> list[tuple[str, str, int | None]]:
+        """(project_id, client_id, last_seen or None) of every client registered in the project."""
         ...
 
 
@@ -161,6 +195,15 @@ class UnitOfWork(Protocol):
     def events(self) -> EventOutbox:
         """Where the unit records the events of its changes (domain/events.py)."""
         ...
+
+    @property
+    def runs(self) -> RunRepository: ...
+    @property
+    def job_facts(self) -> JobFactsRepository: ...
+    @property
+    def liveness(self) -> LivenessRepository: ...
+    @property
+    def health(self) -> HealthReader: ...
 
 
 class Store(Protocol):

@@ -140,7 +140,7 @@ def parse_search(body: Any, *, time_bounds: bool = False) -> SearchQuery:
         return query
     if not isinstance(body, dict):
         raise BadRequest("The search body must be a JSON object.")
-    _reject_unknown_keys(body)
+    reject_unknown_keys(body)
     validate(schemas.BACKUP_SEARCH if time_bounds else schemas.SEARCH, body)
     for entry in body.get("match") or ():
         for name, value in entry.items():
@@ -157,7 +157,7 @@ def parse_search(body: Any, *, time_bounds: bool = False) -> SearchQuery:
     return query
 
 
-def _reject_unknown_keys(body: dict) -> None:
+def reject_unknown_keys(body: dict) -> None:
     unknown = sorted(key for key in body if key not in SEARCH_KEYS)
     if unknown:
         raise BadRequest(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from freezer_api.domain.documents import DocumentService, patched, server_owned
 from freezer_api.domain.errors import BadRequest, UnknownAction, not_found
 from freezer_api.domain.ids import is_possible_id, new_id, require_valid_id
 from freezer_api.domain.ports import DocumentRepository, StoredDocument, UnitOfWork
+from freezer_api.domain.runs import track_job_transition
 from freezer_api.domain.schemas import sessions as schemas
 from freezer_api.domain.validation import require_object, validate
 
@@ -63,6 +65,8 @@ def _tag(value: int | str) -> int:
 
 
 class Sessions(DocumentService):
+    # The agents' zone, for the expected starts of member jobs (set by Services.over).
+    zone: datetime.tzinfo = datetime.UTC
     noun = "session"
 
     @staticmethod
@@ -158,7 +162,9 @@ class Sessions(DocumentService):
             job_doc["session_id"] = session_id
             job_doc["session_tag"] = session_doc.get("session_tag", 0)
             job_doc["job_schedule"] = copy.deepcopy(session_doc.get("schedule") or {})
+            before = job.doc
             uow.jobs.replace(job, job_doc)
+            track_job_transition(uow, project_id, job_id, before, job_doc, now(), zone=self.zone, reported=False)
 
         self.store.atomic(change)
 
@@ -176,7 +182,9 @@ class Sessions(DocumentService):
                 job_doc = copy.deepcopy(job.doc)
                 job_doc.update(session_id="", session_tag=0)
                 job_doc.setdefault("job_schedule", {})["event"] = "stop"
+                before = job.doc
                 uow.jobs.replace(job, job_doc)
+                track_job_transition(uow, project_id, job_id, before, job_doc, now(), zone=self.zone, reported=False)
 
         self.store.atomic(change)
 

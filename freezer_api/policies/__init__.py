@@ -4,7 +4,7 @@ import itertools
 
 from oslo_policy import policy
 
-from freezer_api.policies import actions, backups, base, clients, healthcheck, jobs, sessions, webhooks
+from freezer_api.policies import actions, backups, base, clients, health, healthcheck, jobs, sessions, webhooks
 
 
 def list_rules() -> list[policy.RuleDefault]:
@@ -17,6 +17,7 @@ def list_rules() -> list[policy.RuleDefault]:
             jobs.RULES,
             actions.RULES,
             sessions.RULES,
+            health.RULES,
             healthcheck.RULES,
             webhooks.RULES,
         )

@@ -18,10 +18,11 @@ from sqlalchemy.engine import Dialect
 
 from freezer_api.domain.ports import NewDocument, Prepared, Scope, StoredDocument, prepare
 from freezer_api.domain.search import SearchQuery, Term, document_terms, document_text
-from freezer_api.storage.queries import CompiledQuery, Queries, fetch_rows
+from freezer_api.storage.cursors import ReadOnly, Statements
+from freezer_api.storage.queries import Queries
 from freezer_api.storage.tables import ALL, DocumentTables
 
-__all__ = ["DocumentRepository", "VersionConflict", "queries_for"]
+__all__ = ["DocumentRepository", "ReadOnly", "VersionConflict", "queries_for"]
 
 # Offsets from which a page is first checked against the size of the table.
 DEEP_OFFSET = 10_000
@@ -41,51 +42,17 @@ class VersionConflict(Exception):
     """The document changed since it was read; the transaction is retried."""
 
 
-class ReadOnly(Exception):
-    """A write attempted in a read unit: a bug in the caller."""
-
-
 def _stored(tables: DocumentTables, row: Sequence[Any]) -> StoredDocument:
     """A document from a (seq, project_id, version, doc, *attributes) row."""
     return StoredDocument(row[0], row[1], row[2], row[3], dict(zip(tables.attributes, row[4:], strict=False)))
 
 
-class DocumentRepository:
+class DocumentRepository(Statements):
     def __init__(self, dbapi_connection: Any, dialect: Dialect, tables: DocumentTables, *, writable: bool):
-        self.dbapi_connection = dbapi_connection
-        self.dialect = dialect
+        super().__init__(dbapi_connection, dialect, writable=writable)
         self.tables = tables
+        self.name = tables.kind
         self.queries = queries_for(tables)
-        self.writable = writable
-
-    # -- statements -------------------------------------------------------
-
-    def _rows(self, query: CompiledQuery, values: dict[str, Any]) -> list[tuple]:
-        return fetch_rows(self.dbapi_connection, self.dialect, query, values)
-
-    def _execute(self, query: CompiledQuery, values: dict[str, Any]) -> int:
-        """Run a write; the number of rows it changed."""
-        if not self.writable:
-            raise ReadOnly(f"{self.tables.kind}: writes need Store.atomic")
-        sql, parameters = query.parameters(self.dialect, values)
-        cursor = self.dbapi_connection.cursor()
-        try:
-            cursor.execute(sql, parameters)
-            return cursor.rowcount
-        finally:
-            cursor.close()
-
-    def _execute_many(self, query: CompiledQuery, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        if not self.writable:
-            raise ReadOnly(f"{self.tables.kind}: writes need Store.atomic")
-        sql, parameters = query.many(self.dialect, rows)
-        cursor = self.dbapi_connection.cursor()
-        try:
-            cursor.executemany(sql, parameters)
-        finally:
-            cursor.close()
 
     # -- reads (in a write transaction, `for_update` locks the rows read) --
 
@@ -195,8 +162,7 @@ class DocumentRepository:
             cursor.close()
 
     def _insert_row(self, row: dict[str, Any]) -> int:
-        if not self.writable:
-            raise ReadOnly(f"{self.tables.kind}: writes need Store.atomic")
+        self._writing()
         returning = self.dialect.name == "postgresql"  # no lastrowid there
         query = self.queries.insert_row_returning if returning else self.queries.insert_row
         sql, parameters = query.parameters(self.dialect, row)

@@ -318,3 +318,82 @@ WEBHOOK_DELIVERIES = Table(
     UniqueConstraint("webhook_seq", "event_seq"),
     Index("ix_webhook_deliveries_status_webhook_seq", "status", "webhook_seq", "seq"),
 )
+
+
+# -- derived state: runs, liveness, job health (docs/health.md) -------------
+#
+# Plain tables, not documents: the server writes them, in the same
+# transaction as the job or backup write that changes them; nobody writes
+# them through the API.
+
+Epoch = BigInteger
+
+RUNS = Table(
+    "runs",
+    metadata,
+    Column("seq", Seq, primary_key=True, autoincrement=True),
+    Column("project_id", Key, nullable=False),
+    Column("run_id", Key, nullable=False),
+    Column("job_id", Key, nullable=False),
+    Column("client_id", Key, nullable=False),
+    Column("session_id", Key, nullable=True),
+    Column("session_tag", Integer, nullable=True),
+    Column("started_at", Epoch, nullable=False),
+    Column("ended_at", Epoch, nullable=True),
+    Column("result", String(16), nullable=False),
+    # The job id while the run is open, NULL once closed: the unique index on
+    # (project_id, open_job) lets the database itself refuse a second open
+    # run of one job (NULLs never collide on any of the three engines).
+    Column("open_job", Key, nullable=True),
+    UniqueConstraint("project_id", "run_id"),
+    UniqueConstraint("project_id", "open_job"),
+    Index("ix_runs_project_job_seq", "project_id", "job_id", "seq"),
+    Index("ix_runs_project_seq", "project_id", "seq"),
+    Index("ix_runs_ended_at", "ended_at"),
+)
+
+# The backups posted with a job's id while one of its runs was open. Rows are
+# only ever added (a backup post adds one without reading anything), so
+# concurrent posts never lose one another's ids.
+RUN_BACKUPS = Table(
+    "run_backups",
+    metadata,
+    Column("run_seq", Seq, primary_key=True, autoincrement=False),
+    Column("backup_id", Key, primary_key=True),
+    sqlite_with_rowid=False,
+)
+
+# When the server last heard from each client (its polls, PATCHes, backups, registration).
+CLIENT_LIVENESS = Table(
+    "client_liveness",
+    metadata,
+    Column("project_id", Key, primary_key=True),
+    Column("client_id", Key, primary_key=True),
+    Column("last_seen", Epoch, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# One row per job: what its health is computed from, kept current by every
+# write of the job and of its runs (freezer_api.domain.runs.track_job_transition),
+# so that the health of every job of a project is one indexed read.
+JOB_HEALTH = Table(
+    "job_health",
+    metadata,
+    Column("project_id", Key, primary_key=True),
+    Column("job_id", Key, primary_key=True),
+    Column("client_id", Key, nullable=False),
+    Column("paused_since", Epoch, nullable=True),
+    Column("one_shot", Boolean, nullable=False),
+    Column("armed_at", Epoch, nullable=False),
+    Column("expected_at", Epoch, nullable=True),
+    Column("open_run_id", Key, nullable=True),
+    Column("open_started_at", Epoch, nullable=True),
+    Column("last_run_id", Key, nullable=True),
+    Column("last_result", String(16), nullable=True),
+    Column("last_started_at", Epoch, nullable=True),
+    Column("last_ended_at", Epoch, nullable=True),
+    Column("last_success_at", Epoch, nullable=True),
+    Column("failing_since", Epoch, nullable=True),
+    Index("ix_job_health_project_client", "project_id", "client_id"),
+    sqlite_with_rowid=False,
+)

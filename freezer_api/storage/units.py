@@ -6,8 +6,10 @@ from typing import Any, overload
 
 from sqlalchemy.engine import Dialect
 
+from freezer_api.storage import health as derived
 from freezer_api.storage import tables
 from freezer_api.storage.catalog import BackupCatalog, BackupRepository
+from freezer_api.storage.cursors import Statements
 from freezer_api.storage.documents import DocumentRepository
 from freezer_api.storage.events import EventRepository, WebhookRepository
 
@@ -39,6 +41,28 @@ class _Repository:
         return repository
 
 
+class _Derived:
+    """A unit's repository of derived state (runs, facts, liveness, health reads), made on first use."""
+
+    def __init__(self, repository: type[Statements]):
+        self.repository = repository
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Derived: ...
+    @overload
+    def __get__(self, uow: UnitOfWork, owner: type | None = None) -> Any: ...
+    def __get__(self, uow: UnitOfWork | None, owner: type | None = None) -> Any:
+        if uow is None:
+            return self
+        repository = self.repository(uow.dbapi_connection, uow.dialect, writable=uow.writable)
+        uow.__dict__[self.name] = repository
+        return repository
+
+
 class UnitOfWork:
     """One repository per document kind, inside one transaction.
 
@@ -51,6 +75,10 @@ class UnitOfWork:
     jobs = _Repository(tables.JOBS)
     actions = _Repository(tables.ACTIONS)
     sessions = _Repository(tables.SESSIONS)
+    runs = _Derived(derived.RunRepository)
+    job_facts = _Derived(derived.JobFactsRepository)
+    liveness = _Derived(derived.LivenessRepository)
+    health = _Derived(derived.HealthReader)
 
     def __init__(self, dbapi_connection: Any, dialect: Dialect, *, writable: bool):
         self.dbapi_connection = dbapi_connection

@@ -35,6 +35,9 @@ RUN_TIMEOUT = 180.0
 POLL = 0.5
 # The user the hosts and the test act as: a member of project freezer-a.
 USER = "alice"
+# Health thresholds short enough for a test to see a client go down and a job turn overdue
+# (docs/health.md; the defaults are 300 s, 600 s and 15 s).
+HEALTH_SECTION = "[health]\nclient_down_after = 6\ngrace = 3\nliveness_resolution = 1\n"
 
 T = TypeVar("T")
 
@@ -63,7 +66,7 @@ def e2e_api(e2e_cloud, tmp_path_factory) -> LiveServer:
         database_url=f"sqlite:///{directory / 'freezer.sqlite'}",
         auth_strategy="keystone",
         log_level="INFO",
-        extra_config=authtoken_section(e2e_cloud),
+        extra_config=authtoken_section(e2e_cloud) + HEALTH_SECTION,
     )
     e2e_cloud.register_backup_service(server.url)
     yield server

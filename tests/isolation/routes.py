@@ -26,8 +26,11 @@ OWNER = "admin_or_owner"
 OWNER_OR_SERVICE = "admin_or_owner_or_service"
 ADMIN_OR_SERVICE = "admin_or_service"
 
-# What a route does to the documents it names.
-READS = ("list", "read", "sets", "plan")
+# What a route does to the documents it names. The protection-state reads
+# (docs/health.md): a job's runs, a project's run search, one run, a job's or
+# client's health, the project's summary.
+STATE_READS = ("job_runs", "run_search", "run_read", "health_read", "health_summary")
+READS = ("list", "read", "sets", "plan", *STATE_READS)
 WRITES_EXISTING = ("update", "delete", "event", "session_action", "job_add", "job_remove")
 
 SUCCESS = {
@@ -45,6 +48,7 @@ SUCCESS = {
     "sets": 200,  # GET backup-sets (docs/restore.md#backup-sets)
     "plan": 200,  # GET restore-plan of the victim's backup's set
     "restore": 201,  # POST backups/{backup_id}/restore: a new job in the path's project
+    **dict.fromkeys(STATE_READS, 200),
 }
 
 ID_NAMES = {
@@ -53,6 +57,7 @@ ID_NAMES = {
     "jobs": "job_id",
     "actions": "action_id",
     "sessions": "session_id",
+    "runs": "run_id",
 }
 
 
@@ -144,6 +149,12 @@ ROUTES: tuple[Route, ...] = (
     *_collection(V2, "clients"),
     *_item(V2, "clients", ("GET", "read"), ("DELETE", "delete")),
     *_catalog(V2),
+    Route("GET", f"{V2}/jobs/{{job_id}}/runs", "job_runs", "runs"),
+    Route("GET", f"{V2}/runs", "run_search", "runs"),
+    Route("GET", f"{V2}/runs/{{run_id}}", "run_read", "runs"),
+    Route("GET", f"{V2}/jobs/{{job_id}}/health", "health_read", "jobs"),
+    Route("GET", f"{V2}/clients/{{client_id}}/health", "health_read", "clients"),
+    Route("GET", f"{V2}/health", "health_summary", "health"),
     Route("GET", "/v1", "home"),
     *_collection("/v1", "backups"),
     *_item("/v1", "backups", ("GET", "read"), ("PATCH", "update"), ("PUT", "update"), ("DELETE", "delete")),
@@ -261,13 +272,14 @@ def expected(route: Route, situation: Situation) -> Expected:
     if route.op == "home":
         return Expected(200)
     jobs_list_v2 = route.version == "v2" and route.kind == "jobs" and route.op == "list"
-    every_project = jobs_list_v2 and situation.all_projects
+    every_project = (jobs_list_v2 or route.op == "health_summary") and situation.all_projects
     if every_project and not passes(persona, ADMIN_OR_SERVICE, project):
         return Expected(403)  # all_projects=true without the right (docs/original-defects.md#d06)
     if project == VICTIM_PROJECT:
-        return Expected(route.success, scratch=route.op not in READS, lists_victim=route.op in ("list", "sets"))
+        lists = route.op in ("list", "sets", "job_runs", "run_search", "health_summary")
+        return Expected(route.success, scratch=route.op not in READS, lists_victim=lists)
     # Another project's path (the caller's own, or any for admin): project-a's ids are unknown there...
-    if route.op in ("list", "create", "upsert", "sets"):
+    if route.op in ("list", "create", "upsert", "sets", "run_search", "health_summary"):
         return Expected(route.success, lists_victim=every_project)
     # ...except that admin and service read any project's job by id (docs/jobs.md#listing-across-projects).
     if (

@@ -1,7 +1,7 @@
 """Tenant isolation matrix (issue #7): every route of v1 and v2 x every identity and path situation.
 
 Against a real freezer-api process with static tokens. For each cell
-(routes.py: 78 (method, route) pairs the app serves; 13 v2
+(routes.py: 83 (method, route) pairs the app serves; 13 v2
 situations, 9 v1 situations, 2 for the public routes; the all_projects
 situations on GET routes only) the test checks:
 
@@ -19,7 +19,7 @@ situations on GET routes only) the test checks:
   same ids, unless the cell was a legitimate write in project-a (which
   never touches the victim's documents: it works on scratch ones).
 
-The matrix has 698 cells (len(CELLS); test_matrix_size keeps this honest),
+The matrix has 776 cells (len(CELLS); test_matrix_size keeps this honest),
 and all of them run on every engine of the run: SQLite, PostgreSQL and
 MariaDB in CI, about 100 s in all on a 2-core machine.
 """
@@ -48,7 +48,7 @@ from tests.isolation.world import Target, World, document_id, fresh
 from tests.support.http import Response
 from tests.support.personas import PERSONAS
 
-MATRIX_SIZE = 737
+MATRIX_SIZE = 815
 
 ERROR_TITLES = {401: "Unauthorized", 403: "Access Forbidden", 404: "Not Found"}
 VICTIM_MARKS = (VICTIM_PROJECT, PERSONAS["member_a"].user_id)
@@ -179,6 +179,11 @@ def _check_success(world: World, cell: Cell, reply: Response) -> None:
         "sets": _check_sets,
         "plan": _check_plan,
         "restore": _check_restore,
+        "job_runs": _check_runs,
+        "run_search": _check_runs,
+        "run_read": _check_state_read,
+        "health_read": _check_state_read,
+        "health_summary": _check_summary,
     }
     check.get(op, _check_scratch_write)(world, cell, reply)
 
@@ -238,6 +243,32 @@ def _check_read(world: World, cell: Cell, reply: Response) -> None:
         assert doc == {**_victim_document(world, route, doc_id), "_version": doc["_version"]}
     else:
         assert document_id(route.kind, doc) == doc_id and doc["user_id"] == "user-a", doc
+
+
+def _check_runs(world: World, cell: Cell, reply: Response) -> None:
+    """A runs list shows project-a's run to project-a, and nothing of project-a to anyone else."""
+    runs = reply.json()["runs"]
+    if cell.want.lists_victim:
+        assert cell.target.ids["run_id"] in [run["run_id"] for run in runs], reply
+    else:
+        assert all(run["project_id"] != VICTIM_PROJECT for run in runs), reply
+
+
+def _check_state_read(world: World, cell: Cell, reply: Response) -> None:
+    """A run or a health answer is about the very run, job or client the path names."""
+    doc = reply.json()
+    id_name = cell.route.id_name
+    assert doc[id_name] == cell.target.ids[id_name], reply
+    if cell.route.kind == "runs":
+        assert doc["project_id"] == VICTIM_PROJECT, reply
+
+
+def _check_summary(world: World, cell: Cell, reply: Response) -> None:
+    doc = reply.json()
+    assert set(doc) == {"clients", "jobs", "attention"}, reply
+    if not cell.want.lists_victim:
+        for mark in (VICTIM_PROJECT, cell.target.ids["job_id"], cell.target.ids["client_id"]):
+            assert mark not in reply.body.decode(), f"the summary tells an outsider about {mark}: {reply}"
 
 
 def _check_create(world: World, cell: Cell, reply: Response) -> None:

@@ -79,6 +79,7 @@ class World:
         v["backup_v1_metadata"] = original_backup_metadata()
         v["backup_v1"] = self._post_v1("backups", v["backup_v1_metadata"])
         v["job"] = self._post("jobs", job(self.central_client))
+        v["run"] = self._run(v["job"])
         v["action"] = self._post("actions", action_body())
         v["session"] = self._post("sessions", session())
         self._add_to_session(v["session"], v["job"])
@@ -142,6 +143,7 @@ class World:
             "job_id": v["job"],
             "action_id": v["action"],
             "session_id": v["session"],
+            "run_id": v["run"],
         }
         chosen = {"member_job": v["job"], "v1_backup": v["backup_v1_metadata"]}
         if route.op == "create":
@@ -192,6 +194,8 @@ class World:
             return {"client_id": self.victim["client"], "restore_abs_path": "/tmp/isolation-restore"}
         if route.op == "list":
             return {"match": [{route.id_name: target.ids[route.id_name]}]}
+        if route.op == "run_search":
+            return {"match": [{"job_id": target.ids["job_id"]}]}
         if route.op == "create":
             return self._create_body(route, target)
         if route.op == "upsert":
@@ -257,6 +261,17 @@ class World:
 
     def _register_v1(self, info: dict) -> str:
         return self._post_v1("clients", info)
+
+    def _run(self, job_id: str) -> str:
+        """One finished run of the job, with a backup, as its scheduler reports it; the run's id."""
+        path = f"/v2/{VICTIM_PROJECT}/jobs/{job_id}"
+        running = {"status": "running", "result": "", "time_started": 1767229200, "time_ended": -1}
+        expect_status(self.owner.patch(path, {"job_schedule": running}), 200, "start a run")
+        self._post("backups", backup_metadata(job_id=job_id))
+        ended = {**running, "status": "completed", "result": "success", "time_ended": 1767229300}
+        expect_status(self.owner.patch(path, {"job_schedule": ended}), 200, "end the run")
+        runs = expect_status(self.owner.get(f"{path}/runs"), 200, "list runs").json()["runs"]
+        return runs[0]["run_id"]
 
     def _add_to_session(self, session_id: str, job_id: str) -> None:
         reply = self.owner.put(f"/v2/{VICTIM_PROJECT}/sessions/{session_id}/jobs/{job_id}")

@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from freezer_api.domain.ports import NewDocument, Prepared, Scope, StoredDocument, prepare
+from freezer_api.domain.ports import JobHealthRow, NewDocument, Prepared, Scope, StoredDocument, prepare
+from freezer_api.domain.runs import JobFacts, Run, RunQuery
 from freezer_api.domain.search import SearchQuery, Term
 
 T = TypeVar("T")
@@ -217,11 +218,158 @@ class MemoryOutbox:
         self.recorded.append(event)
 
 
+@dataclass
+class _Derived:
+    """Runs, job facts and liveness (what storage keeps in plain tables), committed or working."""
+
+    runs: dict[tuple[str, str], Run] = field(default_factory=dict)  # (project_id, run_id), in start order
+    backups: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (project_id, run_id) -> backup ids
+    facts: dict[tuple[str, str], JobFacts] = field(default_factory=dict)
+    last_seen: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def copy(self) -> _Derived:
+        return _Derived(
+            dict(self.runs), {k: list(v) for k, v in self.backups.items()}, dict(self.facts), dict(self.last_seen)
+        )
+
+
+class MemoryDerived:
+    """The runs, job_facts, liveness and health ports over one _Derived state."""
+
+    def __init__(self, state: _Derived, kinds: dict[str, _Kind], *, writable: bool):
+        self.state, self.kinds, self.writable = state, kinds, writable
+
+    def _writing(self) -> None:
+        if not self.writable:
+            raise ReadOnly("derived state: writes need Store.atomic")
+
+    def _with_backups(self, run: Run) -> Run:
+        return replace(run, backups=tuple(sorted(self.state.backups.get((run.project_id, run.run_id), ()))))
+
+    # runs
+    def open_run(self, project_id: str, job_id: str) -> Run | None:
+        found = [r for r in self.state.runs.values() if (r.project_id, r.job_id) == (project_id, job_id) and r.is_open]
+        return found[0] if found else None
+
+    def add(self, run: Run) -> None:
+        self._writing()
+        if self.open_run(run.project_id, run.job_id) is not None:
+            raise DuplicateId(f"job {run.job_id} already has an open run")
+        self.state.runs[(run.project_id, run.run_id)] = run
+
+    def close(self, run: Run) -> None:
+        self._writing()
+        self.state.runs[(run.project_id, run.run_id)] = run
+
+    def attach_backup(self, project_id: str, job_id: str, backup_id: str) -> None:
+        self._writing()
+        run = self.open_run(project_id, job_id)
+        if run is not None:
+            self.state.backups.setdefault((project_id, run.run_id), []).append(backup_id)
+
+    def get(self, project_id: str, run_id: str) -> Run | None:
+        run = self.state.runs.get((project_id, run_id))
+        return None if run is None else self._with_backups(run)
+
+    def of_job(self, project_id: str, job_id: str, *, limit: int, offset: int) -> list[Run]:
+        runs = [r for r in reversed(self.state.runs.values()) if (r.project_id, r.job_id) == (project_id, job_id)]
+        return [self._with_backups(r) for r in runs[offset : offset + limit]]
+
+    def search(self, project_id: str, query: RunQuery, *, limit: int, offset: int) -> list[Run]:
+        def keep(run: Run) -> bool:
+            values = run.document()
+            return (
+                run.project_id == project_id
+                and all(values[name] == value for name, value in query.match)
+                and not any(values[name] == value for name, value in query.match_not)
+                and (query.started_after is None or run.started_at >= query.started_after)
+                and (query.started_before is None or run.started_at <= query.started_before)
+            )
+
+        runs = [r for r in reversed(self.state.runs.values()) if keep(r)]
+        return [self._with_backups(r) for r in runs[offset : offset + limit]]
+
+    def purge(self, *, ended_before: int, batch: int) -> int:
+        self._writing()
+        latest = {f.last_run_id for f in self.state.facts.values()}
+        old = [
+            key
+            for key, run in self.state.runs.items()
+            if run.ended_at is not None and run.ended_at < ended_before and run.run_id not in latest
+        ][:batch]
+        for key in old:
+            del self.state.runs[key]
+            self.state.backups.pop(key, None)
+        return len(old)
+
+    # job facts
+    def put(self, facts: JobFacts) -> None:
+        self._writing()
+        self.state.facts[(facts.project_id, facts.job_id)] = facts
+
+    def facts_of(self, project_id: str, job_id: str) -> JobFacts | None:
+        return self.state.facts.get((project_id, job_id))
+
+    def delete(self, project_id: str, job_id: str) -> None:
+        self._writing()
+        self.state.facts.pop((project_id, job_id), None)
+
+    # liveness
+    def record(self, sightings: Sequence[tuple[str, str, int]]) -> None:
+        self._writing()
+        for project_id, client_id, at in sightings:
+            key = (project_id, client_id)
+            self.state.last_seen[key] = max(at, self.state.last_seen.get(key, at))
+
+    def last_seen(self, project_id: str, client_id: str) -> int | None:
+        return self.state.last_seen.get((project_id, client_id))
+
+    # health reads
+    def jobs(self, project_id: str | None, *, client_id: str | None = None) -> list[JobHealthRow]:
+        rows = []
+        for row in self.kinds["jobs"].rows.values():
+            if project_id is not None and row.project_id != project_id:
+                continue
+            facts = self.state.facts.get((row.project_id, row.doc_id))
+            if client_id is not None and facts is not None and facts.client_id != client_id:
+                continue
+            rows.append(JobHealthRow(row.project_id, row.doc_id, facts, None if facts else row.encoded.doc))
+        return rows
+
+    def clients(self, project_id: str | None) -> list[tuple[str, str, int | None]]:
+        return [
+            (row.project_id, row.doc_id, self.state.last_seen.get((row.project_id, row.doc_id)))
+            for row in self.kinds["clients"].rows.values()
+            if project_id is None or row.project_id == project_id
+        ]
+
+
+class _FactsPort:
+    """uow.job_facts: get/put/delete of MemoryDerived (its `get` is the runs port's)."""
+
+    def __init__(self, derived: MemoryDerived):
+        self.derived = derived
+        self.put, self.delete = derived.put, derived.delete
+
+    def get(self, project_id: str, job_id: str) -> JobFacts | None:
+        return self.derived.facts_of(project_id, job_id)
+
+
 class MemoryUnit:
     """The repositories of every kind over one set of documents."""
 
-    def __init__(self, store: MemoryStore, kinds: dict[str, _Kind], *, writable: bool, events: list | None = None):
+    def __init__(
+        self,
+        store: MemoryStore,
+        kinds: dict[str, _Kind],
+        *,
+        writable: bool,
+        derived: _Derived,
+        events: list | None = None,
+    ):
         self.events = MemoryOutbox(events if events is not None else [], writable=writable)
+        self.runs = self.liveness = self.health = MemoryDerived(derived, kinds, writable=writable)
+        self.job_facts = _FactsPort(self.runs)
         self.backups = MemoryRepository(store, "backups", kinds["backups"], writable=writable)
         self.clients = MemoryRepository(store, "clients", kinds["clients"], writable=writable)
         self.jobs = MemoryRepository(store, "jobs", kinds["jobs"], writable=writable)
@@ -233,6 +381,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._committed = {kind: _Kind() for kind in KINDS}
         self.events: list = []  # every event a committed unit recorded, in order
+        self._derived = _Derived()
         self._writer = threading.Lock()
         self._seq = 0
         self.commits = 0
@@ -246,15 +395,16 @@ class MemoryStore:
         with self._writer:
             working = {kind: documents.copy() for kind, documents in self._committed.items()}
             recorded: list = []
-            result = change(MemoryUnit(self, working, writable=True, events=recorded))
-            self._committed = working
+            derived = self._derived.copy()
+            result = change(MemoryUnit(self, working, writable=True, derived=derived, events=recorded))
+            self._committed, self._derived = working, derived
             self.events.extend(recorded)
             self.commits += 1
             return result
 
     @contextmanager
     def reading(self) -> Iterator[MemoryUnit]:
-        yield MemoryUnit(self, self._committed, writable=False)
+        yield MemoryUnit(self, self._committed, writable=False, derived=self._derived)
 
     def count(self, kind: str) -> int:
         """How many documents of `kind` are committed, in every project."""

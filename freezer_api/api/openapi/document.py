@@ -98,6 +98,7 @@ _PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "action_id": {"schema": common.ID},
     "session_id": {"schema": common.ID},
     "webhook_id": {"schema": common.ID},
+    "run_id": {"schema": common.ID},
 }
 
 _PAGING_VALUE = {"type": "integer", "minimum": 0, "maximum": MAX_PAGING_VALUE}
@@ -145,7 +146,12 @@ _QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
     },
     "all_projects": {
         "schema": _BOOLEAN,
-        "description": "List the jobs of every project (needs jobs:get_all_projects).",
+        "description": "Cover every project (jobs: needs jobs:get_all_projects; health: health:get_all_projects).",
+    },
+    "attention_limit": {
+        "name": "limit",
+        "schema": _PAGING_VALUE,
+        "description": "At most this many entries in `attention`; absent or 0 means 50.",
     },
 }
 

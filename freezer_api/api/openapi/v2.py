@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from freezer_api.api.openapi.operations import (
     AUTHENTICATED,
     READS_BODY,
@@ -16,7 +18,7 @@ from freezer_api.api.openapi.operations import (
     showing,
 )
 from freezer_api.api.openapi.root import home_document
-from freezer_api.domain.schemas import actions, backups, clients, jobs, restore, search, sessions, webhooks
+from freezer_api.domain.schemas import actions, backups, clients, health, jobs, restore, search, sessions, webhooks
 
 PREFIX = "/v2/{project_id}"
 
@@ -106,6 +108,12 @@ SCHEMAS: dict[str, dict] = {
     "WebhookCreated": webhooks.CREATED,
     "Webhook": webhooks.DOCUMENT,
     "WebhookDelivery": webhooks.DELIVERY,
+    "Run": health.RUN,
+    "RunList": health.RUN_LIST,
+    "JobHealth": health.JOB_HEALTH,
+    "ClientHealth": health.CLIENT_HEALTH,
+    "ProjectHealth": health.PROJECT_HEALTH,
+    "AttentionItem": health.ATTENTION_ITEM,
 }
 
 # v2 lists page by offset, or by marker (keyset: as fast at any depth).
@@ -122,6 +130,27 @@ def _list_of(key: str, item: dict) -> dict:
         "required": [key],
         "additionalProperties": False,
     }
+
+
+_RUNS_SEARCH = (
+    "The optional JSON body of this GET is a search object: match / match_not on result, client_id, job_id and "
+    "session_id (string values), time_after / time_before on started_at (epoch seconds, inclusive). Newest first."
+)
+
+
+def _read(path: str, operation_id: str, summary: str, tag: str, response: dict, **extra: Any) -> Operation:
+    """A read-only operation of the protection state (docs/health.md): 404 when what the path names is unknown."""
+    return Operation(
+        "GET",
+        path,
+        operation_id,
+        summary,
+        tag,
+        200,
+        response,
+        extra.pop("errors", (400, *AUTHENTICATED, 404, *USES_DATABASE)),
+        **extra,
+    )
 
 
 OPERATIONS: list[Operation] = [
@@ -353,5 +382,53 @@ OPERATIONS: list[Operation] = [
         _list_of("deliveries", webhooks.DELIVERY),
         (400, *AUTHENTICATED, 404, *USES_DATABASE),
         query=("limit", "offset"),
+    ),
+    # protection state: runs and health (docs/health.md), read-only
+    _read(
+        f"{JOBS.item}/runs",
+        "v2_list_job_runs",
+        "List a job's runs, newest first",
+        "runs",
+        health.RUN_LIST,
+        query=("limit", "offset"),
+    ),
+    _read(
+        f"{PREFIX}/runs",
+        "v2_list_runs",
+        "List and search the project's runs, newest first",
+        "runs",
+        health.RUN_LIST,
+        errors=(*READS_BODY, *AUTHENTICATED, *USES_DATABASE),
+        body=search.BACKUP_SEARCH,
+        query=("limit", "offset"),
+        description=_RUNS_SEARCH,
+    ),
+    _read(f"{PREFIX}/runs/{{run_id}}", "v2_get_run", "Get one run", "runs", health.RUN),
+    _read(
+        f"{JOBS.item}/health",
+        "v2_get_job_health",
+        "Get a job's health",
+        "health",
+        health.JOB_HEALTH,
+        description="States, in the order that decides: paused, done, stuck, overdue, failing, late, running, "
+        "never_run, ok (docs/health.md).",
+    ),
+    _read(
+        f"{CLIENTS.item}/health",
+        "v2_get_client_health",
+        "Get a client's liveness and its jobs' health",
+        "health",
+        health.CLIENT_HEALTH,
+    ),
+    _read(
+        f"{PREFIX}/health",
+        "v2_get_health",
+        "Get the project's health summary",
+        "health",
+        health.PROJECT_HEALTH,
+        errors=(400, *AUTHENTICATED, *USES_DATABASE),
+        query=("attention_limit", "all_projects"),
+        description="Clients and jobs by state, and the worst first of those that need attention. "
+        "`all_projects=true` covers every project and needs health:get_all_projects.",
     ),
 ]

@@ -7,6 +7,7 @@ from freezer_api.api.v2.actions import ActionItem, ActionsCollection
 from freezer_api.api.v2.backup_sets import BackupRestore, BackupSetsCollection, RestorePlan
 from freezer_api.api.v2.backups import BackupItem, BackupsCollection
 from freezer_api.api.v2.clients import ClientItem, ClientsCollection
+from freezer_api.api.v2.health import ClientHealthItem, JobHealthItem, JobRuns, ProjectHealth, RunItem, RunsCollection
 from freezer_api.api.v2.jobs import JobEvent, JobItem, JobsCollection
 from freezer_api.api.v2.sessions import SessionAction, SessionItem, SessionJob, SessionsCollection
 from freezer_api.api.v2.webhooks import WebhookDeliveries, WebhookItem, WebhooksCollection
@@ -38,3 +39,10 @@ def add_routes(app: falcon.App, edge: Edge, services: Services) -> None:
     app.add_route(f"{PREFIX}/webhooks", WebhooksCollection(edge, s.webhooks))
     app.add_route(f"{PREFIX}/webhooks/{{webhook_id}}", WebhookItem(edge, s.webhooks))
     app.add_route(f"{PREFIX}/webhooks/{{webhook_id}}/deliveries", WebhookDeliveries(edge, s.webhooks))
+    # protection state (docs/health.md): read-only, derived from what the agents write
+    app.add_route(f"{PREFIX}/jobs/{{job_id}}/runs", JobRuns(edge, s.runs))
+    app.add_route(f"{PREFIX}/runs", RunsCollection(edge, s.runs))
+    app.add_route(f"{PREFIX}/runs/{{run_id}}", RunItem(edge, s.runs))
+    app.add_route(f"{PREFIX}/jobs/{{job_id}}/health", JobHealthItem(edge, s.health))
+    app.add_route(f"{PREFIX}/clients/{{client_id}}/health", ClientHealthItem(edge, s.health))
+    app.add_route(f"{PREFIX}/health", ProjectHealth(edge, s.health))

@@ -6,7 +6,7 @@ reason in `problem`. backup_sets gets one row per set, in the order the
 sets first appeared.
 
 Revision ID: 0005_backup_sets
-Revises: 0003
+Revises: 0004_runs_and_liveness
 Create Date: 2026-12-04
 """
 
@@ -18,7 +18,7 @@ from freezer_api.domain.restore import SetKey, catalog_fields, set_digest
 from freezer_api.storage.tables import DocumentText, Key, Seq
 
 revision = "0005_backup_sets"
-down_revision = "0003"
+down_revision = "0004_runs_and_liveness"
 branch_labels = None
 depends_on = None
 
