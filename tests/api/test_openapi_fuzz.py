@@ -48,6 +48,9 @@ _RULES_BEYOND_SCHEMAS = [
     "v1_update_backup",
     "v1_replace_backup",
     "v1_update_client",
+    # A marker naming no document of the list (docs/search.md#paging).
+    *(f"v2_list_{kind}" for kind in ("backups", "clients", "jobs", "actions", "sessions")),
+    *(f"v1_list_{kind}" for kind in ("jobs", "actions", "sessions")),
 ]
 
 CONFIG = f"""
@@ -80,8 +83,8 @@ api_key = "{PERSONAS["admin"].token}"
 
 # Documented 400s no schema can describe: a start or end for a job that is
 # not a member of the session (docs/sessions.md#state-machine); v1 backup ids whose 2015 and
-# current names disagree, or a marker naming no backup; a v1 client PATCH
-# changing client_id or uuid.
+# current names disagree, or a marker naming no document of the list; a v1
+# client PATCH changing client_id or uuid.
 [[operations]]
 include-operation-id = {orjson.dumps(_RULES_BEYOND_SCHEMAS).decode()}
 checks.positive_data_acceptance.expected-statuses = {orjson.dumps([*_STATE_DEPENDENT, "400"]).decode()}
