@@ -110,7 +110,19 @@ def prepare(conf: cfg.ConfigOpts) -> None:
         problems = configuration_problems(conf)
         if problems:
             raise SystemExit("auth_strategy = keystone needs:\n  " + "\n  ".join(problems))
+    _check_networks(conf)
     create_store(conf).dispose()
+
+
+def _check_networks(conf: cfg.ConfigOpts) -> None:
+    from freezer_api.events.dispatcher import webhook_targets
+    from freezer_api.metrics.endpoint import parse_networks
+
+    try:
+        parse_networks(conf.metrics.allowed_networks, "[metrics] allowed_networks")
+        webhook_targets(conf)
+    except ValueError as error:
+        raise SystemExit(f"freezer-api: {error}") from None
 
 
 def _prepare_static_tokens(conf: cfg.ConfigOpts) -> None:

@@ -26,7 +26,10 @@ PURGE_EVERY = 300.0  # seconds
 
 
 def webhook_targets(conf: cfg.ConfigOpts) -> TargetPolicy:
-    return TargetPolicy(parse_networks(conf.webhooks.allowed_networks))
+    try:
+        return TargetPolicy(parse_networks(conf.webhooks.allowed_networks))
+    except ValueError as error:
+        raise ValueError(f"[webhooks] allowed_networks: {error}") from None
 
 
 def webhook_channel(conf: cfg.ConfigOpts) -> WebhookChannel:

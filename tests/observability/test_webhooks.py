@@ -160,3 +160,15 @@ def _wait(condition, what: str, timeout: float = 90.0):
             return result
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.parametrize("option", ["webhooks", "metrics"])
+def test_a_network_that_is_no_network_stops_the_server_at_start_naming_the_option(tmp_path, option):
+    with pytest.raises(RuntimeError) as failed:
+        start_server(
+            tmp_path / "server",
+            database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
+            workers=1,
+            extra_config=f"[{option}]\nallowed_networks = 10.0.0.0/33\n",
+        )
+    assert f"[{option}] allowed_networks: '10.0.0.0/33' does not appear to be" in str(failed.value)
