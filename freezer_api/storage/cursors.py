@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect
 
-from freezer_api.storage.queries import CompiledQuery
+from freezer_api.storage.queries import CompiledQuery, fetch_rows
 
 
 class ReadOnly(Exception):
@@ -24,13 +24,8 @@ class Statements:
         self.writable = writable
 
     def _rows(self, query: CompiledQuery, values: dict[str, Any]) -> list[tuple]:
-        sql, parameters = query.parameters(self.dialect, values)
-        cursor = self.dbapi_connection.cursor()
-        try:
-            cursor.execute(sql, parameters)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
+        """Run a read; once more on a new connection if the database had dropped this one (queries.fetch_rows)."""
+        return fetch_rows(self.dbapi_connection, self.dialect, query, values)
 
     def _writing(self) -> None:
         if not self.writable:

@@ -14,10 +14,10 @@ from typing import Any
 
 import orjson
 from sqlalchemy import and_, bindparam, delete, exists, func, insert, literal_column, null, or_, select, update
-from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import ColumnClause
 
 from freezer_api.domain.events import Event
+from freezer_api.storage.cursors import Statements
 from freezer_api.storage.queries import CompiledQuery
 from freezer_api.storage.tables import EVENT_CONSUMERS, EVENTS, WEBHOOK_DELIVERIES, WEBHOOKS
 
@@ -75,30 +75,6 @@ class DueDelivery:
     url: str
     secret: str
     event: StoredEvent
-
-
-class _Statements:
-    def __init__(self, dbapi_connection: Any, dialect: Dialect):
-        self.dbapi_connection = dbapi_connection
-        self.dialect = dialect
-
-    def _rows(self, query: CompiledQuery, values: dict[str, Any]) -> list[tuple]:
-        sql, parameters = query.parameters(self.dialect, values)
-        cursor = self.dbapi_connection.cursor()
-        try:
-            cursor.execute(sql, parameters)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
-
-    def _execute(self, query: CompiledQuery, values: dict[str, Any]) -> int:
-        sql, parameters = query.parameters(self.dialect, values)
-        cursor = self.dbapi_connection.cursor()
-        try:
-            cursor.execute(sql, parameters)
-            return cursor.rowcount
-        finally:
-            cursor.close()
 
 
 def _b(name: str) -> Any:
@@ -170,9 +146,10 @@ class _EventQueries:
     )
 
 
-class EventRepository(_Statements):
+class EventRepository(Statements):
     """The outbox (the domain's EventOutbox) and the positions and leases of the channels reading it."""
 
+    name = "events"
     q = _EventQueries
 
     def add(self, event: Event) -> None:
@@ -322,7 +299,8 @@ def _webhook(row: Sequence[Any]) -> WebhookRow:
     return WebhookRow(row[0], row[1], row[2], row[3], row[4], orjson.loads(row[5]), row[6], row[7])
 
 
-class WebhookRepository(_Statements):
+class WebhookRepository(Statements):
+    name = "webhooks"
     q = _WebhookQueries
 
     def add(

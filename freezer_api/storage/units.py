@@ -94,14 +94,18 @@ class UnitOfWork:
         """The event outbox, and the positions of the channels that deliver it."""
         repository = self.__dict__.get("_events")
         if repository is None:
-            repository = self.__dict__["_events"] = EventRepository(self.dbapi_connection, self.dialect)
+            repository = self.__dict__["_events"] = EventRepository(
+                self.dbapi_connection, self.dialect, writable=self.writable
+            )
         return repository
 
     @property
     def webhooks(self) -> WebhookRepository:
         repository = self.__dict__.get("_webhooks")
         if repository is None:
-            repository = self.__dict__["_webhooks"] = WebhookRepository(self.dbapi_connection, self.dialect)
+            repository = self.__dict__["_webhooks"] = WebhookRepository(
+                self.dbapi_connection, self.dialect, writable=self.writable
+            )
         return repository
 
     def execute(self, sql: str) -> None:
