@@ -1,6 +1,7 @@
 """Adapter to the protection-state and restore-planning routes (issues 14 and 15).
 
-Those routes are built beside the dashboard. Every page that shows health
+The restore-planning routes (backup sets, restore plan, restore) are served;
+the protection-state ones (health, runs) are built beside the dashboard. Every page that shows health
 states, run history, backup sets or restores asks this module, which calls
 the routes through the public API and answers `None` while this server does
 not serve them: the pages then say so in a marked place

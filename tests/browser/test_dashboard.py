@@ -240,3 +240,29 @@ def test_times_are_relative_with_the_local_time_on_hover(page, ui_server, catalo
         "new Date(Number(document.querySelector('time[data-epoch]').dataset.epoch) * 1000).toLocaleString()"
     )
     assert stamp.get_attribute("title") == expected
+
+
+def test_a_restore_from_a_backup_set_creates_the_expected_job(page, ui_server, catalog):
+    log_in(page, ui_server.url, then="/ui/backup-sets")
+    row = page.locator("main table tbody tr").filter(has_text="db_nightly")
+    assert "2" in row.inner_text() and "complete" in row.inner_text()
+    screenshot(page, "backup-sets")
+    row.get_by_role("link", name="Newest restore point").click()
+    page.get_by_text("Restore…").click()
+    target = catalog["web"]["client_id"]
+    page.get_by_label("Target client").fill(target)
+    page.get_by_label("Restore into (absolute path)").fill("/srv/restore")
+    screenshot(page, "restore-form")
+    page.get_by_role("button", name="Create the restore job").click()
+    assert page.get_by_role("status").inner_text() == "restore job created"
+    job_id = re.search(r"/ui/jobs/([^?]+)", page.url).group(1)
+    created = as_persona(ui_server, "member_a").get(f"/v2/{PROJECT}/jobs/{job_id}").json()
+    action = created["job_actions"][0]["freezer_action"]
+    assert created["client_id"] == target
+    assert (action["action"], action["hostname"], action["backup_name"]) == (
+        "restore",
+        "db01.example.com",
+        "db_nightly",
+    )
+    assert action["restore_abs_path"] == "/srv/restore"
+    screenshot(page, "restore-job")
