@@ -104,6 +104,9 @@ def start_server(
     except RuntimeError as error:
         server.stop()
         raise RuntimeError(f"{error}:\n{server.log()}") from None
+    except BaseException:
+        server.stop()  # whatever interrupted the wait (Ctrl-C, a failed fixture): no server left behind
+        raise
     return server
 
 
