@@ -213,6 +213,8 @@ class Overview:
                 session=session,
                 health=health,
                 recent=recent.items,
+                # the attention list names a job by id; the jobs already read name some of them
+                names={job["job_id"]: job.get("description") for job in recent.items},
                 job_states=protection.JOB_STATES,
             )
 

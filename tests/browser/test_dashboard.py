@@ -121,7 +121,7 @@ def test_log_in_see_real_data_and_log_out(page, ui_server, catalog):
     assert page.get_by_role("heading", name="Overview").is_visible()
     assert (
         page.locator("[data-attention='job-failing']").get_by_role("link").first.inner_text()
-        == f"job {catalog['failing']}"
+        == "job hourly database dump"
     )
     screenshot(page, "overview")
 
@@ -236,7 +236,7 @@ def test_the_overview_refreshes_itself_without_a_reload(page, ui_server, catalog
     reply = as_persona(ui_server, "member_a").post(f"/v2/{PROJECT}/jobs", job(client, description="created meanwhile"))
     assert reply.status == 201, reply
     # ui.js re-reads the overview every 15 s and swaps the region in place.
-    page.get_by_role("link", name="created meanwhile").wait_for(timeout=40_000)
+    page.get_by_role("link", name="created meanwhile", exact=True).wait_for(timeout=40_000)
     assert page.evaluate("window.__same_document") is True
 
 
