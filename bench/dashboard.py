@@ -3,7 +3,10 @@
     .venv/bin/python -m bench.dashboard [--jobs 10000] [--loads 10]
 
 Seeds a SQLite catalog in process through the domain services (1,000
-clients, --jobs jobs, a failed result on every tenth job), starts a real
+clients, --jobs jobs; every tenth job has run and failed, reported as the
+scheduler reports it: a PATCH into running, then back to scheduled with
+result fail; every twentieth missed its date an hour ago, so the overview's
+health summary has failing and overdue jobs to count and list), starts a real
 freezer-api (static tokens) over it, logs in to /ui/ in headless Chromium
 and loads each page --loads times, reporting the median and worst time
 from navigation start to the load event, and the API calls each page made.
@@ -28,7 +31,15 @@ from tests.support.server import start_server
 
 MEMBER = PERSONAS["member_a"]
 CLIENTS = 1000
-PAGES = ("/ui", "/ui/jobs", "/ui/clients", "/ui/backups", "/ui/jobs?q=result:fail", "/ui/jobs?offset=9000")
+PAGES = (
+    "/ui",
+    "/ui/clients/c0_host0.example.com",
+    "/ui/jobs",
+    "/ui/clients",
+    "/ui/backups",
+    "/ui/jobs?q=result:fail",
+    "/ui/jobs?offset=9000",
+)
 
 
 def seed(database: Path, jobs: int) -> None:
@@ -39,12 +50,18 @@ def seed(database: Path, jobs: int) -> None:
         services.clients.register(ctx, MEMBER.project_id, factories.client_info(f"c{i}_host{i}.example.com"))
         for i in range(CLIENTS)
     ]
+    missed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
     for j in range(jobs):
-        schedule = {"schedule_interval": "1 days", "status": "scheduled"}
-        if j % 10 == 0:
-            schedule.update(result="fail", time_started=1764800000, time_ended=1764800100)
+        schedule = {"schedule_date": missed} if j % 20 == 5 else {"schedule_interval": "1 days"}
         body = factories.job(clients[j % CLIENTS], description=f"job {j}", job_schedule=schedule)
-        services.jobs.create(ctx, MEMBER.project_id, body)
+        job_id = services.jobs.create(ctx, MEMBER.project_id, body)
+        if j % 10 == 0:
+            started = int(time.time())
+            for report in (
+                {"status": "running", "result": "", "time_started": started, "time_ended": -1},
+                {"status": "scheduled", "result": "fail", "time_started": started, "time_ended": started + 60},
+            ):
+                services.jobs.patch(ctx, MEMBER.project_id, job_id, {"job_schedule": {**schedule, **report}})
     store.dispose()
 
 
@@ -88,9 +105,9 @@ def main() -> None:
             results = measure(server.url, args.loads)
         finally:
             server.stop()
-    print(f"{'page':28} {'median s':>9} {'worst s':>8} {'API calls':>10}")
+    print(f"{'page':36} {'median s':>9} {'worst s':>8} {'API calls':>10}")
     for path, (median, worst, calls) in results.items():
-        print(f"{path:28} {median:9.3f} {worst:8.3f} {calls:>10}")
+        print(f"{path:36} {median:9.3f} {worst:8.3f} {calls:>10}")
 
 
 if __name__ == "__main__":

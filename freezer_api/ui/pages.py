@@ -213,6 +213,8 @@ class Overview:
                 session=session,
                 health=health,
                 recent=recent.items,
+                # the attention list names a job by id; the jobs already read name some of them
+                names={job["job_id"]: job.get("description") for job in recent.items},
                 job_states=protection.JOB_STATES,
             )
 
@@ -249,7 +251,7 @@ class Listing:
                 )
                 return
             try:
-                page = api.page(self.kind, limit=limit, offset=offset, search=search)
+                page = api.page(self.kind, limit=limit, offset=offset, search=protection.not_a_poll(search))
             except ApiError as error:
                 if error.reply.status != 400 or not text:
                     raise
@@ -303,7 +305,9 @@ class ClientPage:
         def show(session: Session, api: ApiClient) -> None:
             client = api.require(api.get(f"{api.project}/clients/{client_id}"))
             limit, offset = self.pages.page_params(req)
-            jobs = api.page("jobs", limit=limit, offset=offset, search={"match": [{"client_id": client_id}]})
+            jobs = api.page(
+                "jobs", limit=limit, offset=offset, search=protection.not_a_poll({"match": [{"client_id": client_id}]})
+            )
             health = protection.client_health(api, client_id)
             self.pages.render(
                 req,
@@ -339,7 +343,7 @@ class JobPage:
                 job=job,
                 health=health,
                 runs=runs,
-                bars=protection.runs_chart(runs) if runs else [],
+                bars=protection.runs_chart(runs),
                 events=JOB_EVENTS,
                 notice=req.get_param("notice"),
             )
@@ -418,14 +422,7 @@ class BackupRestore:
                 "client_id": form.get("client_id", "").strip(),
                 "restore_abs_path": form.get("restore_abs_path", "").strip(),
             }
-            reply = protection.restore(api, backup_id, body)
-            if reply is None:
-                raise ApiError(
-                    protection.Reply(
-                        501, {"description": "This server cannot restore from the catalog yet (issue 15)."}
-                    )
-                )
-            job_id = api.require(reply)["job_id"]
+            job_id = api.require(protection.restore(api, backup_id, body))["job_id"]
             raise falcon.HTTPSeeOther(
                 f"{ROOT}/jobs/{quote(job_id, safe='')}?{urlencode({'notice': 'restore job created'})}"
             )

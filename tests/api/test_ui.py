@@ -232,92 +232,63 @@ def test_the_dashboard_can_be_switched_off(tmp_path):
     assert set(result.json) == {"title", "description"}
 
 
-class StandIn:
-    """A route of the protection-state or restore-planning issues, answering a document of the shape they specify."""
-
-    def __init__(self, body: dict, status: str = "200 OK"):
-        self.body, self.status = body, status
-
-    def on_get(self, req, resp, **params):
-        resp.media, resp.status = self.body, self.status
-
-    on_post = on_get
-
-
-def seeded_job(ui) -> tuple[str, str]:
+def seeded_job(ui) -> tuple[falcon.testing.TestClient, str, str]:
     api = falcon.testing.TestClient(ui.app, headers={"X-Auth-Token": MEMBER.token})
     client = client_info()
     api.simulate_post(f"/v2/{MEMBER.project_id}/clients", json=client)
     reply = api.simulate_post(f"/v2/{MEMBER.project_id}/jobs", json=job(client["client_id"], description="db dump"))
-    return client["client_id"], reply.json["job_id"]
+    return api, client["client_id"], reply.json["job_id"]
 
 
-def test_the_pages_show_health_runs_sets_and_restores_once_those_routes_are_served(ui, logged_in):
-    client_id, job_id = seeded_job(ui)
-    run = {"run_id": "r1", "job_id": job_id, "started_at": 1764800000, "duration": 120, "result": "fail", "backups": []}
-    prefix = "/v2/{project_id}"
-    ui.app.add_route(
-        f"{prefix}/health",
-        StandIn(
-            {
-                "clients": {"up": 3, "down": 1, "unknown": 0},
-                "jobs": {"failing": 1, "overdue": 2, "ok": 7},
-                "attention": [{"kind": "job", "job_id": job_id, "state": "failing", "since": 1764800000}],
-            }
-        ),
-    )
-    ui.app.add_route(
-        f"{prefix}/jobs/{{job_id}}/health", StandIn({"job_id": job_id, "state": "failing", "since": 1764800000})
-    )
-    ui.app.add_route(
-        f"{prefix}/jobs/{{job_id}}/runs", StandIn({"runs": [run, {**run, "run_id": "r0", "result": "success"}]})
-    )
-    ui.app.add_route(
-        f"{prefix}/clients/{{client_id}}/health",
-        StandIn({"client_id": client_id, "state": "down", "last_seen": 1764700000, "jobs": {"failing": 1}}),
-    )
-    ui.app.add_route(
-        f"{prefix}/backup-sets",
-        StandIn(
-            {
-                "backup_sets": [
-                    {
-                        "hostname": "db01",
-                        "backup_name": "nightly",
-                        "container": "c",
-                        "backups": 4,
-                        "chains": 1,
-                        "complete": True,
-                        "last_at": 1764800000,
-                    }
-                ]
-            }
-        ),
-    )
-    ui.app.add_route(f"{prefix}/backups/{{backup_id}}/restore", StandIn({"job_id": job_id}, "201 Created"))
+def run_once(api, job_id: str, result: str) -> None:
+    """One run as freezer-scheduler reports it: a PATCH into running, then back to scheduled with its result."""
+    path = f"/v2/{MEMBER.project_id}/jobs/{job_id}"
+    schedule = api.simulate_get(path).json["job_schedule"]
+    for changes in (
+        {"status": "running", "result": "", "time_started": 1764800000, "time_ended": -1},
+        {"status": "scheduled", "result": result, "time_ended": 1764800120},
+    ):
+        schedule.update(changes)
+        assert api.simulate_patch(path, json={"job_schedule": schedule}).status_code == 200
+
+
+def test_the_pages_show_what_the_health_and_runs_routes_answer(ui, logged_in):
+    api, client_id, job_id = seeded_job(ui)
+    run_once(api, job_id, "success")
+    run_once(api, job_id, "fail")
+    health = api.simulate_get(f"/v2/{MEMBER.project_id}/health").json
+    assert health["jobs"]["failing"] == 1 and health["attention"][0]["id"] == job_id
 
     overview = ui.simulate_get("/ui", headers=logged_in).text
-    assert "data-pending" not in overview
-    assert "✖</span> failing" in overview and f"/ui/jobs/{job_id}" in overview
-    assert re.search(r"down</span> <strong>1</strong>", overview)
+    assert '<tr data-attention="job-failing">' in overview and f'href="/ui/jobs/{job_id}"' in overview
+    assert re.search(r'data-count="job-failing">.*✖</span> failing</span> <strong>1</strong>', overview)
+    clients = re.findall(r'data-count="client-(\w+)">.*<strong>(\d+)</strong>', overview)
+    assert [name for name, _ in clients] == ["up", "down", "unknown"] and sum(int(n) for _, n in clients) == 1
     page = ui.simulate_get(f"/ui/jobs/{job_id}", headers=logged_in).text
-    assert "data-pending" not in page
     assert page.count('class="bar bar-') == 2 and "bar-fail" in page and "bar-success" in page
-    assert "✖</span> failing</span> since" in page
+    assert 'data-health="failing"' in page and "✖</span> failing</span> since" in page
+    assert re.search(r"<dt>Last run</dt><dd><time [^>]+>[^<]+</time>: <span class=\"state state-fail\">", page)
     client_page = ui.simulate_get(f"/ui/clients/{client_id}", headers=logged_in).text
-    assert "⚠</span> down" in client_page
-    assert "nightly" in ui.simulate_get("/ui/backup-sets", headers=logged_in).text
-    token = csrf_token(ui, logged_in, "/ui")
-    form = {"client_id": client_id, "restore_abs_path": "/srv/restore", "csrf_token": token}
-    restored = post_form(ui, "/ui/backups/b1/restore", form, {**logged_in, **ORIGIN})
-    assert restored.status_code == 303 and restored.headers["location"].startswith(f"/ui/jobs/{job_id}?")
+    assert re.search(r'data-health="(up|unknown)"', client_page) and "✖</span> failing</span> 1" in client_page
 
 
-def test_without_those_routes_the_pages_say_what_is_missing(ui, logged_in):
-    _, job_id = seeded_job(ui)
-    assert 'data-pending="GET /v2/{project_id}/health"' in ui.simulate_get("/ui", headers=logged_in).text
-    page = ui.simulate_get(f"/ui/jobs/{job_id}", headers=logged_in).text
-    assert 'data-pending="GET /v2/{project_id}/jobs/{job_id}/runs"' in page
+def test_looking_at_a_client_is_not_its_poll(ui, logged_in):
+    """The client page lists the client's jobs without the server taking it for the scheduler polling."""
+    from freezer_api.domain.liveness import client_of_poll
+    from freezer_api.ui.protection import not_a_poll
+
+    poll = {"match": [{"client_id": "c1", "status": "scheduled"}], "match_not": [{"status": "completed"}]}
+    assert not_a_poll(poll) == {
+        "match": [{"status": "scheduled"}, {"_all": '[{"client_id":"c1"}]'}],
+        "match_not": [{"status": "completed"}],
+    }
+    assert client_of_poll(poll) == "c1" and client_of_poll(not_a_poll(poll)) is None
+    assert not_a_poll({"match": [{"_all": "db"}]}) == {"match": [{"_all": "db"}]}
+    _, client_id, _ = seeded_job(ui)
+    page = ui.simulate_get(f"/ui/clients/{client_id}", headers=logged_in).text
+    assert "db dump" in page  # the same jobs as a match on client_id
+    jobs = ui.simulate_get("/ui/jobs", params={"q": f"client_id:{client_id}"}, headers=logged_in).text
+    assert "db dump" in jobs
 
 
 def test_restoring_from_the_catalog_creates_the_restore_job(ui, logged_in):

@@ -54,6 +54,11 @@ def catalog(ui_server):
     assert reply.status == 201, reply
     ids["session"] = reply.json()["session_id"]
     assert api.put(f"/v2/{PROJECT}/sessions/{ids['session']}/jobs/{ids['failing']}").status == 204
+    started = api.patch(  # a run as the scheduler reports it: into running, then out with its result
+        f"/v2/{PROJECT}/jobs/{ids['failing']}",
+        {"job_schedule": {"status": "running", "result": "", "time_started": 1764800000, "time_ended": -1}},
+    )
+    assert started.status == 200, started
     patched = api.patch(
         f"/v2/{PROJECT}/jobs/{ids['failing']}",
         {
@@ -114,7 +119,10 @@ def test_log_in_see_real_data_and_log_out(page, ui_server, catalog):
 
     page.get_by_role("link", name="Overview").click()
     assert page.get_by_role("heading", name="Overview").is_visible()
-    assert page.locator("[data-pending='GET /v2/{project_id}/health']").is_visible()
+    assert (
+        page.locator("[data-attention='job-failing']").get_by_role("link").first.inner_text()
+        == "job hourly database dump"
+    )
     screenshot(page, "overview")
 
     page.get_by_role("link", name="Clients").click()
@@ -228,7 +236,7 @@ def test_the_overview_refreshes_itself_without_a_reload(page, ui_server, catalog
     reply = as_persona(ui_server, "member_a").post(f"/v2/{PROJECT}/jobs", job(client, description="created meanwhile"))
     assert reply.status == 201, reply
     # ui.js re-reads the overview every 15 s and swaps the region in place.
-    page.get_by_role("link", name="created meanwhile").wait_for(timeout=40_000)
+    page.get_by_role("link", name="created meanwhile", exact=True).wait_for(timeout=40_000)
     assert page.evaluate("window.__same_document") is True
 
 
