@@ -67,8 +67,10 @@ Subject = JobHealth | ClientHealth
 def watch(store: WatchStore, policy: HealthPolicy, at: int) -> int:
     """Evaluate every job and client at `at`; report each change this process wins. How many it reported."""
     with store.reading() as uow:
-        jobs, clients = evaluate_rows(uow.health.jobs(None), uow.health.clients(None), at, policy)
+        # The reported states first: a row of a job added since is then one this round does not know
+        # (its insert finds it there), never one it removes as gone.
         known = uow.health_states.all()
+        jobs, clients = evaluate_rows(uow.health.jobs(None), uow.health.clients(None), at, policy)
     current: dict[SubjectKey, Subject] = {}
     for job in jobs:
         current[(job.project_id, JOB, job.job_id)] = job
