@@ -116,7 +116,7 @@ def create_app(conf: cfg.ConfigOpts, *, store: Store | None = None) -> WSGIApp:
     )
     docs.add_routes(app)
     if metrics:
-        registry = metrics_endpoint.make_registry(store, conf.metrics.per_job_series)
+        registry = metrics_endpoint.make_registry(store, conf.metrics.per_job_series, health_policy(conf))
         app.add_route(metrics_endpoint.PATH, metrics_endpoint.MetricsResource(conf, registry))
     v2.add_routes(app, edge, services)
     v1.add_routes(app, edge, services)

@@ -39,15 +39,17 @@ def load_conf(argv: list[str] | None = None, *, cli: bool = False) -> cfg.Config
 
 
 def build_application():
-    """The WSGI application, built from the configuration, and this process's event dispatcher."""
-    from freezer_api.app import create_app, create_store
+    """The WSGI application, built from the configuration, and this process's event dispatcher and health watcher."""
+    from freezer_api.app import create_app, create_store, health_policy
     from freezer_api.events.dispatcher import Dispatcher
+    from freezer_api.events.watcher import HealthWatcher
 
     conf = load_conf()
     logs.setup(conf.log_level, conf.log_format)
     store = create_store(conf)
     app = create_app(conf, store=store)
     Dispatcher(conf, store).start()
+    HealthWatcher(store, health_policy(conf), conf.health.watch_interval).start()
     return app
 
 

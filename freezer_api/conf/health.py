@@ -36,6 +36,13 @@ HEALTH_OPTS = [
         min=0,
         help="Seconds after its expected start that a job which has not started is late; after that it is overdue.",
     ),
+    cfg.FloatOpt(
+        "watch_interval",
+        default=30.0,
+        min=0.0,
+        help="Seconds between two evaluations of every job's and client's health by each API process, which "
+        "report each change once (freezer.job.health.change, freezer.client.down, freezer.client.up). 0: off.",
+    ),
     cfg.StrOpt(
         "agent_timezone",
         default="",

@@ -131,12 +131,15 @@ class Jobs(DocumentService):
         after: dict | None,
         *,
         reported: bool = True,
+        ctx: RequestContext | None = None,
     ) -> None:
         """Every job write goes through here: runs open and close with its transitions (docs/health.md#runs).
 
         `reported` false: a write that is not the scheduler's report (a create or a replace by id).
         """
-        track_job_transition(uow, project_id, job_id, before, after, now(), zone=self.health.zone, reported=reported)
+        track_job_transition(
+            uow, project_id, job_id, before, after, now(), zone=self.health.zone, reported=reported, ctx=ctx
+        )
 
     def _saw(self, project_id: str, client_id: Any) -> None:
         if self.liveness is not None and isinstance(client_id, str):
@@ -233,7 +236,7 @@ class Jobs(DocumentService):
                 check_client(uow, project_id, doc["client_id"], doc["job_actions"])
             before = stored.doc
             version = uow.jobs.replace(stored, doc)
-            self.track(uow, project_id, job_id, before, doc)
+            self.track(uow, project_id, job_id, before, doc, ctx=ctx)
             return version, doc.get("client_id")
 
         version, client_id = self.store.atomic(change)
@@ -332,7 +335,7 @@ class Jobs(DocumentService):
         def change(uow: UnitOfWork) -> StoredDocument:
             stored = self.existing(uow, project_id, job_id, for_update=True)
             uow.jobs.delete(stored)
-            self.track(uow, project_id, job_id, stored.doc, None)
+            self.track(uow, project_id, job_id, stored.doc, None, ctx=ctx)
             return stored
 
         stored = self.store.atomic(change)

@@ -14,6 +14,8 @@ import datetime
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol
 
+from freezer_api.context import RequestContext
+from freezer_api.domain import events
 from freezer_api.domain.errors import BadRequest
 from freezer_api.domain.ids import new_id
 from freezer_api.domain.schedules import next_expected_start, schedule_of, trigger_definition
@@ -161,6 +163,8 @@ class RunsUnit(Protocol):
     def runs(self) -> RunRepository: ...
     @property
     def job_facts(self) -> JobFactsRepository: ...
+    @property
+    def events(self) -> events.EventOutbox: ...
 
 
 # -- searching -------------------------------------------------------------------
@@ -210,6 +214,7 @@ def track_job_transition(
     zone: datetime.tzinfo,
     abandon: bool = False,
     reported: bool = True,
+    ctx: RequestContext | None = None,
 ) -> RunChange:
     """Open or close the job's run as its change from `before` to `after` says, and refresh its facts.
 
@@ -219,7 +224,9 @@ def track_job_transition(
     `reported` false: the write is the server's own (an event, a session
     membership), not the scheduler's report of a run: it opens and closes
     nothing. Runs in the transaction of the job write: no run without its
-    transition, no transition without its run.
+    transition, no transition without its run, and each run's start and end
+    events (freezer.job.run.start / .end) in the same transaction; `ctx`,
+    the request that caused the write, if any.
     """
     facts = uow.job_facts.get(project_id, job_id) if before is not None else None
     if facts is None:
@@ -230,6 +237,7 @@ def track_job_transition(
         result = LOST if abandon or after is None else _closing_result(after)
         closed = replace(open_run, ended_at=at, result=result, session_tag=_session_tag(after, open_run))
         uow.runs.close(closed)
+        _record_end(uow, ctx, closed)
         open_run = None
     if (
         reported
@@ -249,12 +257,31 @@ def track_job_transition(
             started_at=at,
         )
         uow.runs.add(opened)
+        start = events.run_started(
+            ctx, project_id, job_id=job_id, run_id=opened.run_id, client_id=opened.client_id, started_at=at
+        )
+        events.record(uow, start)
     if after is None:
         uow.job_facts.delete(project_id, job_id)
         return RunChange(opened, closed, None)
     facts = _refreshed(facts, before, after, at, opened=opened, closed=closed, still_open=open_run, zone=zone)
     uow.job_facts.put(facts)
     return RunChange(opened, closed, facts)
+
+
+def _record_end(uow: RunsUnit, ctx: RequestContext | None, run: Run) -> None:
+    assert run.ended_at is not None
+    end = events.run_ended(
+        ctx,
+        run.project_id,
+        job_id=run.job_id,
+        run_id=run.run_id,
+        client_id=run.client_id,
+        result=run.result,
+        started_at=run.started_at,
+        ended_at=run.ended_at,
+    )
+    events.record(uow, end)
 
 
 def initial_facts(project_id: str, job_id: str, doc: dict[str, Any], at: int) -> JobFacts:

@@ -145,3 +145,27 @@ def _isotime(text: str) -> datetime.datetime:
 
 def _datetime(epoch: int, zone: datetime.tzinfo) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(epoch, tz=zone)
+
+
+def expected_interval(job_schedule: dict[str, Any], at: int, zone: datetime.tzinfo) -> int | None:
+    """Seconds between two starts of a recurring job (cron: the two next after `at`); None for a one-shot job.
+
+    What /metrics reports as freezer_job_expected_interval_seconds, the
+    yardstick of the overdue alerts.
+    """
+    schedule = schedule_of(job_schedule)
+    if schedule.one_shot:
+        return None
+    try:
+        if schedule.kind == "interval":
+            from apscheduler.triggers.interval import IntervalTrigger
+
+            return int(IntervalTrigger(**schedule.fields, timezone=zone).interval.total_seconds())
+        from apscheduler.triggers.cron import CronTrigger
+
+        trigger = CronTrigger(**schedule.fields, timezone=zone)
+        first = trigger.get_next_fire_time(None, _datetime(at, zone))
+        second = None if first is None else trigger.get_next_fire_time(first, first + datetime.timedelta(seconds=1))
+    except (ValueError, TypeError, OverflowError, KeyError):
+        return None
+    return None if first is None or second is None else int((second - first).total_seconds())

@@ -10,6 +10,7 @@ from oslo_config import cfg
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from freezer_api.domain.health import HealthPolicy
 from freezer_api.metrics.http import HttpSeries
 from freezer_api.metrics.processes import multiprocess_mode
 from freezer_api.metrics.protection import ProtectionCollector
@@ -18,14 +19,14 @@ from freezer_api.storage.store import Store
 PATH = "/metrics"
 
 
-def make_registry(store: Store, per_job: bool) -> CollectorRegistry:
+def make_registry(store: Store, per_job: bool, policy: HealthPolicy | None = None) -> CollectorRegistry:
     """What a scrape shows: every worker's HTTP series (or this process's) and the database's series."""
     registry = CollectorRegistry(auto_describe=False)
     if multiprocess_mode():
         MultiProcessCollector(registry)
     else:
         HttpSeries.register(registry)
-    registry.register(ProtectionCollector(store, per_job=per_job))
+    registry.register(ProtectionCollector(store, per_job=per_job, policy=policy))
     return registry
 
 

@@ -2,7 +2,8 @@
 
 Never from in-process counters, which reset on restart: every value here
 comes from the documents the agents wrote, through the columns the backups
-table keeps beside each document (tables.CATALOG_COLUMNS and tables.backup_status).
+table keeps beside each document (tables.CATALOG_COLUMNS and tables.backup_status),
+and from the runs the job transitions recorded.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.engine import Dialect
 
-from freezer_api.storage.tables import BACKUPS
+from freezer_api.storage.tables import BACKUPS, JOBS, RUNS
 from freezer_api.storage.units import UnitOfWork
 
 # A backup that completed: what "last good backup" means.
@@ -41,23 +43,54 @@ def _last_backup_per_set(dialect: Dialect) -> Select[Any]:
 
 
 # The SQL of each dialect. Its only values are constants, rendered into the text.
-_SQL: dict[str, str] = {}
+_SQL: dict[tuple[str, str], str] = {}
 
 
 def _sql(dialect: Dialect, build: Callable[[Dialect], Select[Any]]) -> str:
-    sql = _SQL.get(dialect.name)
+    key = (dialect.name, build.__name__)
+    sql = _SQL.get(key)
     if sql is None:
         compiled = build(dialect).compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-        sql = _SQL.setdefault(dialect.name, str(compiled))
+        sql = _SQL.setdefault(key, str(compiled))
     return sql
 
 
 def last_backup_per_set(uow: UnitOfWork) -> list[BackupSet]:
     """Every backup set with at least one good, timestamped backup."""
+    rows = _fetch(uow, _last_backup_per_set)
+    return [BackupSet(row[0], row[1] or "", row[2] or "", int(row[3])) for row in rows]
+
+
+def _runs_per_result(dialect: Dialect) -> Select[Any]:
+    c = RUNS.c
+    # Grouped by result first: by project_id first, SQLite walks ix_runs_project_seq, one lookup per run,
+    # four times slower than the plain scan.
+    running: Any = literal_column("'running'")
+    return select(c.project_id, c.result, func.count()).where(c.result != running).group_by(c.result, c.project_id)
+
+
+def _job_schedules(dialect: Dialect) -> Select[Any]:
+    c = JOBS.table.c
+    return select(c.project_id, c.job_id, c.doc)
+
+
+def _fetch(uow: UnitOfWork, build: Callable[[Dialect], Select[Any]]) -> list[Any]:
     cursor = uow.dbapi_connection.cursor()
     try:
-        cursor.execute(_sql(uow.dialect, _last_backup_per_set))
-        rows = cursor.fetchall()
+        cursor.execute(_sql(uow.dialect, build))
+        return list(cursor.fetchall())
     finally:
         cursor.close()
-    return [BackupSet(row[0], row[1] or "", row[2] or "", int(row[3])) for row in rows]
+
+
+def runs_per_result(uow: UnitOfWork) -> list[tuple[str, str, int]]:
+    """(project_id, result, count) of the closed runs the database keeps ([runs] keep_days)."""
+    return [(row[0], row[1], int(row[2])) for row in _fetch(uow, _runs_per_result)]
+
+
+def job_schedules(uow: UnitOfWork) -> dict[tuple[str, str], dict[str, Any]]:
+    """{(project_id, job_id): job_schedule} of every job."""
+    schedules = {}
+    for project_id, job_id, doc in _fetch(uow, _job_schedules):
+        schedules[(project_id, job_id)] = orjson.loads(doc).get("job_schedule") or {}
+    return schedules

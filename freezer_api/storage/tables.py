@@ -397,3 +397,18 @@ JOB_HEALTH = Table(
     Index("ix_job_health_project_client", "project_id", "client_id"),
     sqlite_with_rowid=False,
 )
+
+# The health state of each job and client as the health watcher last reported
+# it (freezer_api/domain/watch.py). A transition is a compare-and-set of one
+# row (UPDATE ... WHERE state = the old state): of all the API processes that
+# see it, exactly one changes the row, and that one records the event.
+HEALTH_STATES = Table(
+    "health_states",
+    metadata,
+    Column("project_id", Key, primary_key=True),
+    Column("kind", String(8), primary_key=True),  # job or client
+    Column("subject_id", Key, primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("changed_at", Epoch, nullable=False),
+    sqlite_with_rowid=False,
+)

@@ -12,6 +12,7 @@ from freezer_api.storage.catalog import BackupCatalog, BackupRepository
 from freezer_api.storage.cursors import Statements
 from freezer_api.storage.documents import DocumentRepository
 from freezer_api.storage.events import EventRepository, WebhookRepository
+from freezer_api.storage.health_states import HealthStateRepository
 
 
 class _Repository:
@@ -79,6 +80,7 @@ class UnitOfWork:
     job_facts = _Derived(derived.JobFactsRepository)
     liveness = _Derived(derived.LivenessRepository)
     health = _Derived(derived.HealthReader)
+    health_states = _Derived(HealthStateRepository)
 
     def __init__(self, dbapi_connection: Any, dialect: Dialect, *, writable: bool):
         self.dbapi_connection = dbapi_connection
