@@ -51,6 +51,9 @@ _RULES_BEYOND_SCHEMAS = [
     # A marker naming no document of the list (docs/search.md#paging).
     *(f"v2_list_{kind}" for kind in ("backups", "clients", "jobs", "actions", "sessions")),
     *(f"v1_list_{kind}" for kind in ("jobs", "actions", "sessions")),
+    # A webhook URL whose host resolves to an internal address, or to none
+    # (docs/observability.md#webhooks).
+    "v2_create_webhook",
 ]
 
 CONFIG = f"""

@@ -7,8 +7,6 @@ unfiltered list. Run on every engine: the limit must still be answerable there.
 
 from __future__ import annotations
 
-import time
-
 import orjson
 import pytest
 
@@ -59,10 +57,9 @@ def test_one_clause_more_than_the_limit_is_400_naming_it(api, wide_backup):
     ],
     ids=["1000 match", "2000 match_not", "500 pairs in one object", "200 pairs in _all"],
 )
-def test_huge_searches_are_400_quickly_not_503(api, project, search):
-    started = time.monotonic()
+def test_huge_searches_are_400_not_503(api, project, search):
+    # Refused before any statement runs (no timed assertion here: speed is bench/'s).
     reply = api.get(f"/v2/{project}/backups", search)
-    assert time.monotonic() - started < 1.0
     assert_400_naming(reply, "max_search_terms")
 
 

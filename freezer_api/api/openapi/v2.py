@@ -360,7 +360,7 @@ OPERATIONS: list[Operation] = [
         "webhooks",
         200,
         webhooks.DOCUMENT,
-        (*AUTHENTICATED, 404, *USES_DATABASE),
+        (400, *AUTHENTICATED, 404, *USES_DATABASE),
     ),
     Operation(
         "DELETE",
@@ -370,7 +370,7 @@ OPERATIONS: list[Operation] = [
         "webhooks",
         204,
         None,
-        (*AUTHENTICATED, 404, *USES_DATABASE),
+        (400, *AUTHENTICATED, 404, *USES_DATABASE),
     ),
     Operation(
         "GET",

@@ -92,7 +92,8 @@ _JOB_PROPERTIES = {
     "session_name": _NULLABLE_STRING,
     "job_schedule": SCHEDULE,
     "job_actions": {"type": "array", "items": JOB_ACTION},
-    "action_defaults": {"type": "object"},
+    # Merged into every job action's freezer_action, so its keys take the same values.
+    "action_defaults": {**FREEZER_ACTION, "description": "freezer_action keys every job action of this body gets"},
     # Accepted for compatibility and never stored from a client (docs/original-defects.md#d05).
     "user_credentials": {"type": "object"},
     "_version": INTEGER,

@@ -7,7 +7,13 @@ EVENT_SELECTOR = {"enum": [*EVENT_TYPES, "*"]}
 CREATE = {
     "type": "object",
     "properties": {
-        "url": {"type": "string", "minLength": 1, "maxLength": 2048, "description": "http:// or https://"},
+        "url": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2048,
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+            "description": "http:// or https://",
+        },
         "events": {
             "type": "array",
             "items": EVENT_SELECTOR,
