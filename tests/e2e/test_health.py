@@ -11,6 +11,7 @@ import os
 import signal
 
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.e2e.conftest import unique, wait_for
 from tests.e2e.test_backup_restore import agent_action, job_of
@@ -41,6 +42,17 @@ class State:
 
     def client(self, client_id: str) -> dict:
         return self.get(f"/clients/{client_id}/health")
+
+
+def scrape(api_url: str) -> dict[tuple[str, frozenset], float]:
+    """/metrics (open to loopback callers by default), parsed by prometheus_client's own parser."""
+    reply = requests.get(f"{api_url}/metrics", timeout=30)
+    assert reply.status_code == 200, reply.text
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(reply.text)
+        for sample in family.samples
+    }
 
 
 def kill(scheduler: Scheduler) -> None:
@@ -87,10 +99,28 @@ def test_a_recurring_backup_runs_is_ok_and_turns_overdue_when_its_host_dies(
     client = state.client(scheduler.client_id)
     assert client["state"] == "up" and client["jobs"].get("ok") == 1
 
+    # The same, as Prometheus sees it (docs/observability.md#metrics); the next run may have begun.
+    project = freezer.project_id
+    job = {"project_id": project, "job_id": job_id, "client_id": scheduler.client_id}
+    metrics = scrape(e2e_api.url)
+    assert metrics[("freezer_job_last_run_success", frozenset(job.items()))] == 1
+    assert metrics[("freezer_job_last_success_timestamp_seconds", frozenset(job.items()))] >= health["last_success_at"]
+    assert metrics[("freezer_job_expected_interval_seconds", frozenset(job.items()))] == 10
+    assert any(
+        metrics.get(("freezer_job_health", frozenset({**job, "state": name}.items()))) == 1
+        for name in ("ok", "running")
+    )
+    assert metrics[("freezer_client_up", frozenset({"project_id": project, "client_id": scheduler.client_id}.items()))]
+    assert metrics[("freezer_job_runs_total", frozenset({"project_id": project, "result": "success"}.items()))] >= 3
+
     kill(scheduler)
     wait_for("the client down", lambda: state.client(scheduler.client_id)["state"] == "down" or None, [])
     overdue = wait_for("the job overdue", lambda: ((h := state.job(job_id))["state"] == "overdue" and h) or None, [])
     assert overdue["since"] >= health["next_expected_at"]
+    metrics = scrape(e2e_api.url)
+    assert metrics[("freezer_job_health", frozenset({**job, "state": "overdue"}.items()))] == 1
+    client_labels = frozenset({"project_id": project, "client_id": scheduler.client_id}.items())
+    assert metrics[("freezer_client_up", client_labels)] == 0
     summary = state.get("/health")
     assert {"kind": "client", "id": scheduler.client_id, "state": "down"}.items() <= next(
         item for item in summary["attention"] if item["id"] == scheduler.client_id
