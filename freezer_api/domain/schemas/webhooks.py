@@ -11,7 +11,7 @@ CREATE = {
             "type": "string",
             "minLength": 1,
             "maxLength": 2048,
-            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+            "pattern": "^(https?|HTTPS?)://",
             "description": "http:// or https://",
         },
         "events": {
