@@ -8,14 +8,13 @@ and from the runs the job transitions recorded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from sqlalchemy import Select, func, literal_column, select
-from sqlalchemy.engine import Dialect
 
+from freezer_api.storage.queries import CompiledQuery, fetch_rows
 from freezer_api.storage.tables import BACKUPS, JOBS, RUNS
 from freezer_api.storage.units import UnitOfWork
 
@@ -33,7 +32,7 @@ class BackupSet:
     last_backup: int  # epoch seconds of its newest good backup
 
 
-def _last_backup_per_set(dialect: Dialect) -> Select[Any]:
+def _last_backup_per_set() -> Select[Any]:
     c = BACKUPS.table.c
     return (
         select(c.project_id, c.hostname, c.backup_name, func.max(c.time_stamp))
@@ -42,26 +41,13 @@ def _last_backup_per_set(dialect: Dialect) -> Select[Any]:
     )
 
 
-# The SQL of each dialect. Its only values are constants, rendered into the text.
-_SQL: dict[tuple[str, str], str] = {}
-
-
-def _sql(dialect: Dialect, build: Callable[[Dialect], Select[Any]]) -> str:
-    key = (dialect.name, build.__name__)
-    sql = _SQL.get(key)
-    if sql is None:
-        compiled = build(dialect).compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-        sql = _SQL.setdefault(key, str(compiled))
-    return sql
-
-
 def last_backup_per_set(uow: UnitOfWork) -> list[BackupSet]:
     """Every backup set with at least one good, timestamped backup."""
-    rows = _fetch(uow, _last_backup_per_set)
+    rows = _fetch(uow, _LAST_BACKUP_PER_SET)
     return [BackupSet(row[0], row[1] or "", row[2] or "", int(row[3])) for row in rows]
 
 
-def _runs_per_result(dialect: Dialect) -> Select[Any]:
+def _runs_per_result() -> Select[Any]:
     c = RUNS.c
     # Grouped by result first: by project_id first, SQLite walks ix_runs_project_seq, one lookup per run,
     # four times slower than the plain scan.
@@ -69,28 +55,28 @@ def _runs_per_result(dialect: Dialect) -> Select[Any]:
     return select(c.project_id, c.result, func.count()).where(c.result != running).group_by(c.result, c.project_id)
 
 
-def _job_schedules(dialect: Dialect) -> Select[Any]:
+def _job_schedules() -> Select[Any]:
     c = JOBS.table.c
     return select(c.project_id, c.job_id, c.doc)
 
 
-def _fetch(uow: UnitOfWork, build: Callable[[Dialect], Select[Any]]) -> list[Any]:
-    cursor = uow.dbapi_connection.cursor()
-    try:
-        cursor.execute(_sql(uow.dialect, build))
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
+def _fetch(uow: UnitOfWork, query: CompiledQuery) -> list[Any]:
+    return fetch_rows(uow.dbapi_connection, uow.dialect, query, {})
+
+
+_LAST_BACKUP_PER_SET = CompiledQuery(_last_backup_per_set())
+_RUNS_PER_RESULT = CompiledQuery(_runs_per_result())
+_JOB_SCHEDULES = CompiledQuery(_job_schedules())
 
 
 def runs_per_result(uow: UnitOfWork) -> list[tuple[str, str, int]]:
     """(project_id, result, count) of the closed runs the database keeps ([runs] keep_days)."""
-    return [(row[0], row[1], int(row[2])) for row in _fetch(uow, _runs_per_result)]
+    return [(row[0], row[1], int(row[2])) for row in _fetch(uow, _RUNS_PER_RESULT)]
 
 
 def job_schedules(uow: UnitOfWork) -> dict[tuple[str, str], dict[str, Any]]:
     """{(project_id, job_id): job_schedule} of every job."""
     schedules = {}
-    for project_id, job_id, doc in _fetch(uow, _job_schedules):
+    for project_id, job_id, doc in _fetch(uow, _JOB_SCHEDULES):
         schedules[(project_id, job_id)] = orjson.loads(doc).get("job_schedule") or {}
     return schedules
