@@ -16,12 +16,12 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Select, and_, bindparam, case, delete, func, insert, literal_column, or_, select
-from sqlalchemy.engine import Dialect
 
 from freezer_api.domain.ports import NewDocument, Prepared, StoredDocument
 from freezer_api.domain.restore import CatalogEntry, SetKey, host_digest, set_digest, set_key
+from freezer_api.storage.cursors import Statements
 from freezer_api.storage.documents import DocumentRepository
-from freezer_api.storage.queries import CompiledQuery, fetch_rows
+from freezer_api.storage.queries import CompiledQuery
 from freezer_api.storage.tables import BACKUP_SETS, BACKUPS
 
 _t = BACKUPS.table
@@ -146,15 +146,10 @@ def _entries_between(container: bool) -> Select:
     )
 
 
-class BackupCatalog:
-    """The backup sets of a project, on one unit of work's connection."""
+class BackupCatalog(Statements):
+    """The backup sets of a project, on one unit of work's connection (reads only)."""
 
-    def __init__(self, dbapi_connection: Any, dialect: Dialect):
-        self.dbapi_connection = dbapi_connection
-        self.dialect = dialect
-
-    def _rows(self, query: CompiledQuery, values: dict[str, Any]) -> list[tuple]:
-        return fetch_rows(self.dbapi_connection, self.dialect, query, values)
+    name = "backup catalog"
 
     def set_page(self, project_id: str, match: dict[str, str], *, limit: int, offset: int) -> list[SetKey]:
         """Sets of the project whose names equal `match`, oldest first (by their first backup)."""

@@ -89,7 +89,7 @@ class UnitOfWork:
 
     @property
     def backup_catalog(self) -> BackupCatalog:
-        return BackupCatalog(self.dbapi_connection, self.dialect)
+        return BackupCatalog(self.dbapi_connection, self.dialect, writable=self.writable)
 
     @property
     def events(self) -> EventRepository:
